@@ -1,0 +1,34 @@
+"""Entry point: `flask --app app ...` finds `app` here; `python app.py [--host H] [--port P]` runs the server
+with Socket.IO, after bringing the database schema up to date (and loading the demo into an empty one)."""
+import argparse
+
+from deliberation import create_app
+from deliberation.extensions import socketio
+
+app = create_app()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the deliberation platform.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args()
+
+    from deliberation.cli import bootstrap
+    from deliberation.services.demo import DEMO_PASSWORD, demo_accounts
+
+    with app.app_context():
+        loaded = bootstrap(app)
+    print(f"Deliberation platform on http://{args.host}:{args.port}/")
+    print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
+    if loaded or app.config["LOAD_DEMO"]:
+        print(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        for email, role in demo_accounts():
+            print(f"  {email:28} {role}")
+    socketio.run(app, host=args.host, port=args.port, debug=args.debug, use_reloader=False,
+                 allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()

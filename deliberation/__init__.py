@@ -1,0 +1,83 @@
+"""The deliberation platform: multistakeholder working groups drafting recommendations clause by clause.
+
+`create_app(config=None)`: config -> extensions -> blueprints -> sockets -> CLI.
+"""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_config
+from .extensions import csrf, db, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(config or {})
+    if app.config["BEHIND_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import errors, request_cycle
+
+    errors.register(app)
+    request_cycle.register(app)
+
+    from .realtime import register_handlers
+
+    register_handlers()
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables)
+    from .i18n import init_babel
+    from .sqlite_tuning import configure_sqlite
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    init_babel(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
+        message_queue=app.config.get("REDIS_URL"),
+        # Only the site's own origin may open a socket (None lets Flask-SocketIO check Origin == Host).
+        cors_allowed_origins=app.config.get("SOCKETIO_ALLOWED_ORIGINS"),
+        manage_session=True,
+    )
+
+    from .security.sessions import init_login
+
+    init_login(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .views import register_views
+
+    register_views(app)
+    csrf.exempt(api_bp)  # the API checks CSRF itself for cookie sessions; bearer tokens need none
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,0 +1,31 @@
+"""The JSON API under /api/v1, described by the OpenAPI document at /api/v1/openapi.json.
+
+Callers authenticate with a personal token (`Authorization: Bearer TOKEN`) or the browser session;
+a session-authenticated write must carry the CSRF token in `X-CSRFToken`. Anonymous reads of public
+documents need neither. Errors are `{"error": {"code", "message", "field"?}}`.
+"""
+from flask import Blueprint, request
+
+from ..extensions import csrf
+
+bp = Blueprint("api", __name__)
+
+
+@bp.before_request
+def authenticate_api_request():
+    from flask_login import current_user
+
+    from ..services.errors import Unauthorized
+
+    bearer = request.headers.get("Authorization", "").startswith("Bearer ")
+    if bearer and not current_user.is_authenticated:
+        raise Unauthorized("The API token is not valid, or it has been revoked.")
+    # A bearer token cannot be sent by another site's form; a cookie can, so cookie writes need CSRF.
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if not current_user.is_authenticated:
+            raise Unauthorized("Sign in or send a valid API token.")
+        if not bearer:
+            csrf.protect()
+
+
+from . import documents, groups, openapi  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,161 @@
+"""Command-line tools for operators and scripts. Each prints a clear error and exits non-zero on bad input."""
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from .extensions import db
+from .models import User
+from .services.errors import ServiceError
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def register_commands(app) -> None:
+    @app.cli.command("demo")
+    def demo_command():
+        """Load the demo working group, its members and draft (does nothing if already loaded)."""
+        from .services.demo import DEMO_PASSWORD, demo_accounts, load_demo
+
+        created = load_demo()
+        db.session.commit()
+        click.echo("Demo loaded." if created else "The demo is already loaded.")
+        click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        for email, role in demo_accounts():
+            click.echo(f"  {email:28} {role}")
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option("--name", default="Site administrator")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_admin_command(email, name, password_stdin):
+        """Create a site administrator, or make an existing account one."""
+        from .services.accounts import create_user, find_user_by_email, set_password
+
+        try:
+            password = _read_password(password_stdin)
+            user = find_user_by_email(email)
+            if user is None:
+                user = create_user(email, name, password, is_admin=True)
+            else:
+                set_password(user, password)
+                user.is_admin = True
+            db.session.commit()
+        except ServiceError as exc:
+            _fail(exc.message)
+        click.echo(f"{user.email} is a site administrator.")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--name", required=True)
+    @click.option("--group", "slug", required=True, help="Working group slug.")
+    @click.option("--role", type=click.Choice(["member", "chair", "observer"]), required=True)
+    @click.option("--stakeholder", default=None, help="Stakeholder group key (not for observers).")
+    @click.option("--affiliation", default="")
+    @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+    def create_user_command(email, name, slug, role, stakeholder, affiliation, password_stdin):
+        """Create the account if new, and add or update its membership in a working group."""
+        from .services.accounts import create_user, find_user_by_email
+        from .services.groups import group_by_slug, set_membership
+
+        try:
+            group = group_by_slug(slug)
+            password = _read_password(password_stdin) if password_stdin else None
+            user = find_user_by_email(email) or create_user(email, name, password)
+            set_membership(None, group, user, role, stakeholder, affiliation=affiliation)
+            db.session.commit()
+        except ServiceError as exc:
+            _fail(exc.message)
+        click.echo(f"{user.email} is a {role} of {group.slug}.")
+
+    @app.cli.command("create-token")
+    @click.argument("email")
+    @click.option("--name", default="Command-line token")
+    def create_token_command(email, name):
+        """Print a new personal API token for an account (alone on the last line)."""
+        from .services.accounts import create_token, find_user_by_email
+
+        user = find_user_by_email(email)
+        if user is None:
+            _fail(f"There is no account for {email}.")
+        _token, plain = create_token(user, name)
+        db.session.commit()
+        click.echo(f"New API token for {user.email} (shown once):")
+        click.echo(plain)
+
+    @app.cli.command("import-draft")
+    @click.option("--group", "slug", required=True)
+    @click.option("--title", required=True)
+    @click.option("--public/--private", default=False)
+    @click.option("--as", "as_email", default=None, help="E-mail of the chair recorded as importer.")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def import_draft_command(slug, title, public, as_email, file):
+        """Import a Markdown, text or .docx draft as version 1 of a new document."""
+        from .importer import DraftImportError, decode_upload
+        from .models import Membership
+        from .services.documents import create_document
+        from .services.groups import group_by_slug
+
+        try:
+            group = group_by_slug(slug)
+            if not file.exists():
+                _fail(f"No such file: {file}")
+            fmt, source = decode_upload(file.name, file.read_bytes())
+            query = select(User).join(Membership).where(
+                Membership.working_group_id == group.id, Membership.role == "chair")
+            if as_email:
+                query = query.where(User.email == as_email.lower())
+            chair = db.session.scalars(query.order_by(Membership.id)).first()
+            if chair is None:
+                _fail(f"{as_email or 'No one'} is not a chair of {slug}.")
+            document = create_document(chair, group, title=title, fmt=fmt, source=source, public=public)
+            db.session.commit()
+        except DraftImportError as exc:
+            _fail(str(exc))
+        except ServiceError as exc:
+            _fail(exc.message)
+        click.echo(f"Imported document {document.id} ({document.title}).")
+
+    @app.cli.command("verify-record")
+    def verify_record_command():
+        """Recompute the record's hash chain; exit 1 and name the first bad entry if it does not verify."""
+        from .services.record import verify_chain
+
+        result = verify_chain()
+        if result.ok:
+            click.echo(f"The record verifies: {result.length} entries, head {result.head}.")
+        else:
+            click.echo(f"The record does NOT verify: entry {result.first_bad} does not match.", err=True)
+            sys.exit(1)
+
+    @app.cli.command("bootstrap")
+    def bootstrap_command():
+        """Upgrade the schema to the latest migration and load the demo into an empty database."""
+        bootstrap(current_app)
+
+
+def bootstrap(app) -> bool:
+    """Run the migrations, then load the demo if the database has no working group. Returns True if loaded."""
+    from flask_migrate import upgrade
+
+    from .models import WorkingGroup
+    from .services.demo import load_demo
+
+    upgrade()
+    if app.config["LOAD_DEMO"] and db.session.scalar(select(WorkingGroup.id).limit(1)) is None:
+        load_demo()
+        db.session.commit()
+        return True
+    return False

@@ -1,0 +1,83 @@
+"""Account settings: name, language, password, personal API tokens, signing out everywhere."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, login_user
+
+from ..security.credentials import check_password
+from ..services import accounts
+from ..services.errors import Invalid, ServiceError
+from .forms import EmptyForm, PasswordForm, ProfileForm, TokenForm
+from .helpers import form_error
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _page(status: int = 200, **forms):
+    forms.setdefault("profile_form", ProfileForm(obj=current_user))
+    forms.setdefault("password_form", PasswordForm())
+    forms.setdefault("token_form", TokenForm())
+    return render_template("account/settings.html", tokens=accounts.user_tokens(current_user),
+                           empty_form=EmptyForm(), **forms), status
+
+
+@bp.get("")
+@login_required
+def settings():
+    return _page()
+
+
+@bp.post("/profile")
+@login_required
+def profile():
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _page(400, profile_form=form)
+    current_user.name = form.name.data.strip()
+    current_user.locale = form.locale.data or None
+    flash("Your profile is saved.", "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/password")
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            if not check_password(current_user.password_hash, form.current.data):
+                raise Invalid("That is not your current password.", field="current")
+            accounts.set_password(current_user, form.password.data)
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            flash("Your password is changed.", "success")
+            return redirect(url_for(".settings"))
+    return _page(400, password_form=form)
+
+
+@bp.post("/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _page(400, token_form=form)
+    token, plain = accounts.create_token(current_user, form.name.data)
+    return _page(201, new_token=plain, new_token_name=token.name)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if EmptyForm().validate_on_submit():
+        accounts.revoke_token(current_user, token_id)
+        flash("The token is revoked.", "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if EmptyForm().validate_on_submit():
+        accounts.sign_out_everywhere(current_user)
+        login_user(current_user)  # this browser stays signed in with the new epoch
+        flash("You are signed out on every other device.", "success")
+    return redirect(url_for(".settings"))

@@ -1,0 +1,111 @@
+"""Documents: importing a draft (preview, then publish), reading a version clause by clause, permalinks."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..importer import DraftImportError, decode_upload
+from ..lines import number_lines
+from ..security import Permission
+from ..services import documents as document_service
+from ..services.errors import Invalid, ServiceError
+from .forms import DocumentSettingsForm, ImportForm
+from .helpers import form_error, load_document, load_group, load_version
+
+bp = Blueprint("documents", __name__)
+
+
+def _submitted_source(form: ImportForm) -> tuple[str, str]:
+    """The draft from the upload if there is one, else from the text box."""
+    upload = form.file.data
+    if upload and upload.filename:
+        try:
+            return decode_upload(upload.filename, upload.read())
+        except DraftImportError as exc:
+            raise Invalid(str(exc), field="file") from None
+    if not (form.source.data or "").strip():
+        raise Invalid("Paste the draft or choose a file.", field="source")
+    return form.format.data, form.source.data
+
+
+@bp.route("/groups/<slug>/import", methods=["GET", "POST"])
+def import_draft(slug: str):
+    group = load_group(slug, Permission.MANAGE_DOCUMENTS)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("documents/import.html", group=group, form=form), 400 if form.is_submitted() else 200
+    try:
+        fmt, source = _submitted_source(form)
+        if form.action.data == "publish":
+            document = document_service.create_document(current_user, group, title=form.title.data or "",
+                                                        fmt=fmt, source=source, public=form.public.data)
+            flash("Version 1 is published and open for comment.", "success")
+            return redirect(url_for(".version", document_id=document.id, number=1))
+        title, flat = document_service.preview_draft(fmt, source)
+    except ServiceError as exc:
+        form_error(form, exc)
+        return render_template("documents/import.html", group=group, form=form), exc.status
+    # The preview carries the text it shows, so what is published is exactly what was previewed.
+    form.format.data, form.source.data, form.action.data = fmt, source, "publish"
+    if not form.title.data:
+        form.title.data = title or ""
+    return render_template("documents/preview.html", group=group, form=form, clauses=flat)
+
+
+@bp.get("/documents/<int:document_id>")
+def show(document_id: int):
+    document = load_document(document_id)
+    versions = document_service.document_versions(document)
+    current = next((v for v in versions if v.id == document.current_version_id), versions[-1] if versions else None)
+    if current is None:
+        abort(404)
+    return redirect(url_for(".version", document_id=document.id, number=current.number))
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>")
+def version(document_id: int, number: int):
+    document = load_document(document_id)
+    version_ = load_version(document, number)
+    clauses = document_service.version_clauses(version_)
+    versions = document_service.document_versions(document)
+    lines = {clause.id: number_lines(clause.text, clause.first_line + (1 if clause.heading else 0))
+             for clause in clauses}
+    return render_template("documents/version.html", document=document, version=version_, clauses=clauses,
+                           lines=lines, versions=versions)
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>/clauses/<key>")
+def clause(document_id: int, number: int, key: str):
+    document = load_document(document_id)
+    version_ = load_version(document, number)
+    clauses = document_service.version_clauses(version_)
+    found = next((c for c in clauses if c.key == key), None)
+    if found is None:
+        abort(404)
+    lines = number_lines(found.text, found.first_line + (1 if found.heading else 0))
+    return render_template("documents/clause.html", document=document, version=version_, clause=found,
+                           lines=lines, parent=next((c for c in clauses if c.id == found.parent_id), None))
+
+
+@bp.route("/documents/<int:document_id>/settings", methods=["GET", "POST"])
+def settings(document_id: int):
+    document = load_document(document_id, Permission.MANAGE_DOCUMENTS)
+    form = DocumentSettingsForm(obj=document)
+    if form.validate_on_submit():
+        try:
+            document_service.update_document(current_user, document, title=form.title.data, public=form.public.data)
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            flash("Document settings saved.", "success")
+            return redirect(url_for(".show", document_id=document.id))
+    return render_template("documents/settings.html", document=document, form=form), \
+        400 if form.is_submitted() else 200
+
+
+@bp.app_template_global()
+def clause_url(document, version, clause) -> str:
+    return url_for("documents.clause", document_id=document.id, number=version.number, key=clause.key)
+
+
+@bp.app_template_global()
+def request_path() -> str:
+    return request.path

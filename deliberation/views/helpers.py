@@ -1,0 +1,62 @@
+"""Loading objects for views (404 when missing or invisible) and turning service errors into form errors."""
+from flask import abort
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Document, Version
+from ..security import Permission, require
+from ..services.errors import ServiceError
+from ..services.groups import group_by_slug
+
+
+def load_group(slug: str, permission: Permission = Permission.VIEW_GROUP):
+    try:
+        group = group_by_slug(slug)
+    except ServiceError:
+        abort(404)
+    require(current_user, permission, group)
+    return group
+
+
+def load_document(document_id: int, permission: Permission = Permission.VIEW_DOCUMENT) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None:
+        abort(404)
+    require(current_user, Permission.VIEW_DOCUMENT, document)
+    if permission is not Permission.VIEW_DOCUMENT:
+        require(current_user, permission, document)
+    return document
+
+
+def load_version(document: Document, number: int) -> Version:
+    from ..services.documents import get_version
+
+    try:
+        version = get_version(document, number)
+    except ServiceError:
+        abort(404)
+    require(current_user, Permission.VIEW_DOCUMENT, version)
+    return version
+
+
+def form_error(form, exc: ServiceError) -> None:
+    """Show a service's refusal on the field it names, or on the form as a whole."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*list(field.errors or []), exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+def send_invitation(invitation, secret: str) -> str:
+    """E-mail the invitation link (or log it without SMTP) and return it, so the inviter can pass it on."""
+    from flask import url_for
+
+    from ..services.mail import send_mail
+
+    link = url_for("auth.accept", token=secret, _external=True)
+    role = invitation.role + (f" ({invitation.stakeholder_group.name})" if invitation.stakeholder_group else "")
+    send_mail(invitation.email, f"Invitation to {invitation.working_group.name}",
+              f"You are invited to join {invitation.working_group.name} as {role}.\n\n"
+              f"Open this link to accept (valid until {invitation.expires_at:%d %b %Y}):\n{link}\n")
+    return link
