@@ -1,0 +1,44 @@
+# The two set-up commands of the README, and a few helpers. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-postgres browsers clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.tests: tests/requirements.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r tests/requirements.txt
+	touch $@
+
+## make run: install, migrate, load the demo into an empty database, serve on http://127.0.0.1:5000/
+run: $(VENV)/.runtime
+	$(BIN)/python app.py $(ARGS)
+
+## make test: install the test needs and run the whole suite (SQLite)
+test: $(VENV)/.tests browsers
+	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
+
+## make test-postgres: the same suite against PostgreSQL and Redis on this machine
+test-postgres: $(VENV)/.tests browsers
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
+
+## Browser tests drive Debian's Chromium; install it when missing and we are allowed to (root).
+browsers:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	      || echo "Could not install chromium; browser tests will be skipped."; \
+	  else echo "Chromium is not installed (apt-get install chromium chromium-driver); browser tests will be skipped."; fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

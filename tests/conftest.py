@@ -1,0 +1,142 @@
+"""Fixtures: an app on a fresh database per test (SQLite file by default, PostgreSQL when
+DATABASE_URL is set), a client, small factories and a SQL query counter."""
+import os
+import re
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+
+from deliberation import create_app
+from deliberation.extensions import db
+
+from .factories import Factory
+
+PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_path) -> tuple[str, str | None]:
+    """A private database for one test: a SQLite file, or a fresh schema on the PostgreSQL server."""
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        return "sqlite:///" + str(tmp_path / "test.sqlite3"), None
+    schema = "t_" + uuid.uuid4().hex[:12]
+    url = base.replace("postgresql://", "postgresql+psycopg://", 1) if base.startswith("postgresql://") else base
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}", schema
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    url, schema = _database_url(tmp_path)
+    if schema:
+        _create_schema(url, schema)
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "LOAD_DEMO": False,
+        "SERVER_NAME": "localhost",
+        "RATELIMIT_ENABLED": False,
+    })
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if schema:
+        _drop_schema(url, schema)
+
+
+def _admin_engine(url):
+    from sqlalchemy import create_engine
+
+    return create_engine(re.sub(r"[?&]options=[^&]*", "", url), isolation_level="AUTOCOMMIT")
+
+
+def _create_schema(url, schema):
+    engine = _admin_engine(url)
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+
+
+def _drop_schema(url, schema):
+    engine = _admin_engine(url)
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for direct service and model work."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def make(app):
+    """Factories; call them inside `with app.app_context():` (or use the `ctx` fixture)."""
+    return Factory()
+
+
+@pytest.fixture
+def world(app):
+    """A public working group with a chair, members in each sector, an observer, an outsider and a
+    chair of another (private) group; plus public, private and other-group documents.
+
+    Built in its own app context and returned detached: test requests must not share an app context
+    (and so `g` and the database session) with the test itself."""
+    with app.app_context():
+        return Factory().world()
+
+
+def sign_in(client, user, password=PASSWORD):
+    """Sign a test client in through the real form, CSRF token included."""
+    response = client.post("/sign-in", data={"email": user.email, "password": password,
+                                             "csrf_token": csrf_token(client, "/sign-in")})
+    assert response.status_code == 302, response.data[:500]
+    return client
+
+
+def csrf_token(client, path="/") -> str:
+    page = client.get(path)
+    match = re.search(rb'<meta name="csrf-token" content="([^"]+)"', page.data)
+    return match.group(1).decode()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements run inside the block (transaction control excluded)."""
+    counter = QueryCounter()
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)", statement, re.I):
+            counter.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

@@ -1,0 +1,97 @@
+"""The operator commands: each works, and each fails clearly with a non-zero exit on bad input."""
+import pytest
+from sqlalchemy import select
+
+from deliberation.extensions import db
+from deliberation.models import Document, Membership, User, WorkingGroup
+
+
+@pytest.fixture
+def run(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(args=list(args), input=input, catch_exceptions=False)
+    return invoke
+
+
+def test_demo_is_idempotent(app, run):
+    first = run("demo")
+    assert first.exit_code == 0 and "Demo loaded." in first.output and "chair.gov@example.org" in first.output
+    second = run("demo")
+    assert second.exit_code == 0 and "already loaded" in second.output
+    with app.app_context():
+        group = db.session.scalar(select(WorkingGroup))
+        assert len(group.stakeholder_groups) == 4
+        memberships = db.session.scalars(select(Membership)).all()
+        chairs = [m for m in memberships if m.role == "chair"]
+        assert len(chairs) == 2 and sum(m.role == "observer" for m in memberships) == 1
+        for sector in group.stakeholder_groups:
+            assert sum(m.role == "member" and m.stakeholder_group_id == sector.id for m in memberships) >= 2
+        document = db.session.scalar(select(Document))
+        from deliberation.services.documents import version_clauses
+        from deliberation.models import Version
+        clauses = version_clauses(db.session.get(Version, document.current_version_id))
+        assert len(clauses) >= 12
+        assert {"Preamble", "Definition", "1", "1.1", "2(a)"} <= {c.number for c in clauses}
+
+
+def test_create_admin(app, run):
+    result = run("create-admin", "boss@example.org", "--password-stdin", input="a long password\n")
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "boss@example.org")).is_admin
+    short = run("create-admin", "boss2@example.org", "--password-stdin", input="short\n")
+    assert short.exit_code != 0 and "at least 10" in short.output
+
+
+def test_create_user_and_errors(app, run, world):
+    ok = run("create-user", "fresh@example.org", "--name", "Fresh", "--group", world.group.slug, "--role", "member",
+             "--stakeholder", "academia", "--password-stdin", input="a long password\n")
+    assert ok.exit_code == 0, ok.output
+    update = run("create-user", "fresh@example.org", "--name", "Fresh", "--group", world.group.slug, "--role", "chair",
+                 "--stakeholder", "government")
+    assert update.exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "fresh@example.org"))
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        assert membership.role == "chair" and membership.stakeholder_group.key == "government"
+    bad_key = run("create-user", "x@example.org", "--name", "X", "--group", world.group.slug, "--role", "member",
+                  "--stakeholder", "aliens")
+    assert bad_key.exit_code != 0 and "Unknown stakeholder group" in bad_key.output
+    bad_group = run("create-user", "x@example.org", "--name", "X", "--group", "nope", "--role", "member",
+                    "--stakeholder", "government")
+    assert bad_group.exit_code != 0 and "no working group" in bad_group.output
+    with app.app_context():  # nothing half-written
+        assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
+
+
+def test_create_token_prints_it_last(app, run, world, client):
+    result = run("create-token", world.member.email)
+    assert result.exit_code == 0
+    token = result.output.strip().splitlines()[-1]
+    assert client.get("/api/v1/documents", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert run("create-token", "nobody@example.org").exit_code != 0
+
+
+def test_import_draft(app, run, world, tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("# T\n\n## 1. One\n\nText one.\n\n## 2. Two\n\nText two.\n", encoding="utf-8")
+    result = run("import-draft", "--group", world.group.slug, "--title", "Imported", str(draft))
+    assert result.exit_code == 0, result.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("1. Caf\xe9 cr\xe8me".encode("latin-1"))
+    with app.app_context():
+        before = db.session.query(Document).count()
+    for path in (empty, latin, tmp_path / "missing.md"):
+        failed = run("import-draft", "--group", world.group.slug, "--title", "Bad", str(path))
+        assert failed.exit_code != 0 and "Error:" in failed.output
+    assert run("import-draft", "--group", "nope", "--title", "Bad", str(draft)).exit_code != 0
+    with app.app_context():
+        assert db.session.query(Document).count() == before
+
+
+def test_verify_record(app, run, world):
+    assert run("verify-record").exit_code == 0

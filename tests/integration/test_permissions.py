@@ -1,0 +1,147 @@
+"""Every route, called as every role, answers as expected. A route with no expectation fails the test.
+
+Roles: anonymous, outsider (signed in, in no group), other (chair of another, private group), observer,
+member, chair, admin. For POST routes the body is empty: "ok" means the request got past the
+permission check (any status but 401/403/404 and no redirect to sign-in).
+"""
+import pytest
+
+from deliberation.extensions import db
+
+from ..conftest import csrf_token, sign_in
+
+ROLES = ("anonymous", "outsider", "other", "observer", "member", "chair", "admin")
+OK = "ok"
+
+
+def everyone(status):
+    return {role: status for role in ROLES}
+
+
+def roles(default, **overrides):
+    table = {role: default for role in ROLES}
+    table.update(overrides)
+    return table
+
+
+PAGE_LOGIN = 302  # anonymous visitors are sent to the sign-in form
+# Something only a chair of the public group may do.
+CHAIR_ONLY = roles(403, anonymous=PAGE_LOGIN, chair=OK)
+CHAIR_OR_ADMIN = roles(403, anonymous=PAGE_LOGIN, chair=OK, admin=OK)
+SIGNED_IN = roles(OK, anonymous=PAGE_LOGIN)
+PRIVATE_DOC = roles(404, observer=OK, member=OK, chair=OK, admin=OK)
+# Allowed, but the object does not exist: the check passed and the answer is 404.
+MISSING_FOR_CHAIR = roles(403, anonymous=PAGE_LOGIN, chair=404, admin=404)
+
+
+def expectations(w):
+    """endpoint -> [(method, url, {role: expected})]"""
+    g, other, doc, private = w.group.slug, w.other_group.slug, w.document.id, w.private_document.id
+    pv = w.private_document.current_version_id
+    return {
+        "main.home": [("GET", "/", everyone(200))],
+        "auth.login": [("GET", "/sign-in", everyone(200))],
+        "auth.logout": [("POST", "/sign-out", everyone(302))],
+        "auth.accept": [("GET", "/invitations/nope", everyone(410))],
+        "account.settings": [("GET", "/account", SIGNED_IN)],
+        "account.profile": [("POST", "/account/profile", SIGNED_IN)],
+        "account.password": [("POST", "/account/password", SIGNED_IN)],
+        "account.create_token": [("POST", "/account/tokens", SIGNED_IN)],
+        "account.revoke_token": [("POST", "/account/tokens/999999/revoke", roles(404, anonymous=PAGE_LOGIN))],
+        "account.sign_out_everywhere": [("POST", "/account/sign-out-everywhere", SIGNED_IN)],
+        "admin.index": [("GET", "/admin", roles(403, anonymous=PAGE_LOGIN, admin=200))],
+        "admin.new_group": [("GET", "/admin/groups/new", roles(403, anonymous=PAGE_LOGIN, admin=200))],
+        "admin.chairs": [("GET", f"/admin/groups/{g}/chairs", roles(403, anonymous=PAGE_LOGIN, admin=200))],
+        "admin.toggle_active": [("POST", f"/admin/users/{w.outsider.id}/active", roles(403, anonymous=PAGE_LOGIN, admin=OK))],
+        "groups.show": [("GET", f"/groups/{g}", everyone(200)),
+                        ("GET", f"/groups/{other}", roles(404, other=200, admin=200))],
+        "groups.members": [("GET", f"/groups/{g}/members", roles(403, anonymous=PAGE_LOGIN, observer=200, member=200, chair=200, admin=200)),
+                           ("GET", f"/groups/{other}/members", roles(404, other=200, admin=200))],
+        "groups.settings": [("GET", f"/groups/{g}/settings", CHAIR_OR_ADMIN),
+                            ("GET", f"/groups/{other}/settings", roles(404, other=200, admin=200))],
+        "groups.add_stakeholder": [("POST", f"/groups/{g}/stakeholder-groups", CHAIR_OR_ADMIN)],
+        "groups.rename_stakeholder": [("POST", f"/groups/{g}/stakeholder-groups/rename", CHAIR_OR_ADMIN)],
+        "groups.invite": [("POST", f"/groups/{g}/invitations", CHAIR_OR_ADMIN)],
+        "groups.revoke_invitation": [("POST", f"/groups/{g}/invitations/999999/revoke", MISSING_FOR_CHAIR)],
+        "groups.remove_member": [("POST", f"/groups/{g}/members/999999/remove", MISSING_FOR_CHAIR)],
+        "documents.import_draft": [("GET", f"/groups/{g}/import", CHAIR_ONLY),
+                                   ("GET", f"/groups/{other}/import", roles(404, other=200, admin=403))],
+        "documents.show": [("GET", f"/documents/{doc}", everyone(302)),
+                           ("GET", f"/documents/{private}", roles(404, observer=302, member=302, chair=302, admin=302))],
+        "documents.version": [("GET", f"/documents/{doc}/versions/1", everyone(200)),
+                              ("GET", f"/documents/{private}/versions/1", PRIVATE_DOC),
+                              ("GET", f"/documents/{w.other_document.id}/versions/1", roles(404, other=200, admin=200)),
+                              ("GET", f"/documents/{doc}/versions/99", everyone(404))],
+        "documents.clause": [("GET", f"/documents/{doc}/versions/1/clauses/{w.clause_key}", everyone(200)),
+                             ("GET", f"/documents/{private}/versions/1/clauses/{w.private_clause_key}", PRIVATE_DOC)],
+        "documents.settings": [("GET", f"/documents/{doc}/settings", CHAIR_ONLY),
+                               ("GET", f"/documents/{private}/settings", roles(404, observer=403, member=403, chair=200, admin=403))],
+        "api.openapi_json": [("GET", "/api/v1/openapi.json", everyone(200))],
+        "api.list_working_groups": [("GET", "/api/v1/working-groups", everyone(200))],
+        "api.list_documents": [("GET", "/api/v1/documents", everyone(200))],
+        "api.get_document": [("GET", f"/api/v1/documents/{doc}", everyone(200)),
+                             ("GET", f"/api/v1/documents/{private}", PRIVATE_DOC)],
+        "api.get_version": [("GET", f"/api/v1/versions/{pv}", PRIVATE_DOC)],
+        "api.create_document": [("POST", "/api/v1/documents", roles(OK, anonymous=401))],
+    }
+
+
+@pytest.fixture
+def matrix(app, world):
+    from sqlalchemy import select
+
+    from deliberation.models import Clause
+
+    with app.app_context():
+        world.clause_key = db.session.scalar(select(Clause.key).where(
+            Clause.version_id == world.document.current_version_id).limit(1))
+        world.private_clause_key = db.session.scalar(select(Clause.key).where(
+            Clause.version_id == world.private_document.current_version_id).limit(1))
+    return world, expectations(world)
+
+
+def _user(world, role):
+    return {"anonymous": None, "outsider": world.outsider, "other": world.other_member, "observer": world.observer,
+            "member": world.member, "chair": world.chair, "admin": world.admin}[role]
+
+
+def test_every_route_has_an_expectation(app, matrix):
+    _world, table = matrix
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    missing = endpoints - set(table)
+    assert not missing, f"routes without a permission expectation: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(app, matrix, role):
+    world, table = matrix
+    client = app.test_client()
+    user = _user(world, role)
+    if user is not None:
+        sign_in(client, user)
+    token = csrf_token(client)
+    failures = []
+    # Routes that end the session run last, so the others are called as the signed-in role.
+    session_ending = ("account.password", "account.sign_out_everywhere", "auth.logout")
+    ordered = sorted(table.items(), key=lambda item: session_ending.index(item[0]) + 1 if item[0] in session_ending else 0)
+    for endpoint, cases in ordered:
+        for method, url, expected_by_role in cases:
+            expected = expected_by_role[role]
+            if method == "GET":
+                response = client.get(url)
+            else:
+                if url.startswith("/api/"):
+                    response = client.post(url, json={}, headers={"X-CSRFToken": token})
+                else:
+                    response = client.post(url, data={"csrf_token": token})
+            status = response.status_code
+            if expected == OK:
+                login_redirect = status == 302 and "/sign-in" in response.headers.get("Location", "")
+                good = status not in (401, 403, 404) and not login_redirect
+            elif expected == PAGE_LOGIN and method == "GET" or (expected == 302 and role == "anonymous"):
+                good = status == 302
+            else:
+                good = status == expected
+            if not good:
+                failures.append(f"{method} {url} ({endpoint}): expected {expected}, got {status}")
+    assert not failures, "\n".join(failures)
