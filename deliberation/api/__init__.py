@@ -28,4 +28,5 @@ def authenticate_api_request():
             csrf.protect()
 
 
-from . import documents, groups, openapi  # noqa: E402,F401  (routes register on bp)
+from . import openapi  # noqa: E402,F401  (first: the others describe themselves in it)
+from . import documents, groups  # noqa: E402,F401  (routes register on bp)

@@ -11,6 +11,7 @@ from ..services import documents as document_service
 from ..services.errors import Invalid, NotFound, TooLarge
 from . import bp
 from .helpers import field, json_body, load
+from .openapi import BOOL, INT, NULLABLE_INT, NULLABLE_STR, STR, describe, errors, id_param, json_response, obj, ref
 from .serializers import clause_json, document_json, version_summary_json
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -57,3 +58,42 @@ def create_document():
         public=field(data, "public", bool, required=False, default=False))
     return jsonify({**document_json(document), "id": document.id,
                     "current_version_id": document.current_version_id}), 201
+
+
+describe(
+    {
+        "/documents": {
+            "get": {"summary": "The documents the caller may read", "operationId": "listDocuments",
+                    "responses": {"200": json_response({"type": "array", "items": ref("Document")})}},
+            "post": {"summary": "Create a document from a draft; version 1 is published (chairs)",
+                     "operationId": "createDocument",
+                     "requestBody": {"required": True,
+                                     "content": {"application/json": {"schema": ref("NewDocument")}}},
+                     "responses": {"201": json_response(ref("Document"), "Created"),
+                                   **errors(400, 401, 403, 404, 413)}}},
+        "/documents/{document_id}": {"get": {
+            "summary": "A document with its versions", "operationId": "getDocument",
+            "parameters": [id_param("document_id")],
+            "responses": {"200": json_response({"allOf": [ref("Document"), obj(
+                {"versions": {"type": "array", "items": ref("VersionSummary")}})]}), **errors(404)}}},
+        "/versions/{version_id}": {"get": {
+            "summary": "A version with its clauses in reading order", "operationId": "getVersion",
+            "parameters": [id_param("version_id")],
+            "responses": {"200": json_response({"allOf": [ref("VersionSummary"), obj(
+                {"document_id": INT, "clauses": {"type": "array", "items": ref("Clause")}})]}), **errors(404)}}},
+    },
+    {
+        "Document": obj({"id": INT, "title": STR, "working_group_id": INT, "public": BOOL,
+                         "current_version_id": NULLABLE_INT}, ["id", "title", "working_group_id", "public"]),
+        "VersionSummary": obj({"id": INT, "number": INT, "label": STR, "status": {
+            "type": "string", "enum": ["draft", "open", "endorsement", "adopted", "superseded"]},
+            "created_at": {"type": "string", "format": "date-time"}}, ["id", "number", "label", "status", "created_at"]),
+        "Clause": obj({"id": INT, "key": STR, "number": NULLABLE_STR, "heading": NULLABLE_STR, "text": STR,
+                       "parent_id": NULLABLE_INT, "position": INT, "first_line": INT, "last_line": INT},
+                      ["id", "key", "text", "position", "first_line", "last_line"]),
+        "NewDocument": obj({"working_group_id": INT, "title": {"type": "string", "maxLength": 300},
+                            "format": {"type": "string", "enum": ["markdown", "text"]},
+                            "source": {"type": "string"}, "public": BOOL},
+                           ["working_group_id", "title", "format", "source"]),
+    },
+)

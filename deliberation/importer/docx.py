@@ -158,14 +158,14 @@ class _Converter:
             name = (_val(style, "w:name") or "").lower()
             self.styles[style.get(qn("w:styleId"))] = (
                 name, _val(style, "w:basedOn"), style.find(qn("w:pPr")))
+        # With a Title paragraph, Heading 1 is "##" so that the title stays the only "#".
+        title_ids = {sid for sid, (name, _, _) in self.styles.items() if name == "title"}
+        self.below_title = int(any(_val(p.find(qn("w:pPr")), "w:pStyle") in title_ids
+                                   for p in document.element.body.iter(_W_P)))
 
     def convert(self) -> str:
         out = []
-        body = self.document.element.body
-        title_ids = {sid for sid, (name, _, _) in self.styles.items() if name == "title"}
-        self.below_title = int(any(_val(p.find(qn("w:pPr")), "w:pStyle") in title_ids
-                                   for p in body.iter(_W_P)))
-        for element in _blocks(body):
+        for element in _blocks(self.document.element.body):
             text = self._paragraph(element) if element.tag == _W_P else _table(element)
             if text:
                 out.append(text)

@@ -21,6 +21,8 @@ from .clauses import MAX_CLAUSES, DraftImportError, ParsedClause
 from .numbering import Label, Reading
 
 SUBLIST = "sublist"
+# Deeper items are kept at this depth (as siblings), so that templates can recurse safely.
+MAX_DEPTH = 12
 
 
 @dataclass(eq=False)
@@ -72,6 +74,7 @@ class OpenClauses:
     def open(self, parent: int, node: Node) -> None:
         """Close everything below `parent` and open `node` as its last child."""
         self._count()
+        parent = min(parent, MAX_DEPTH - 2)
         del self.path[parent + 1:]
         siblings = self.path[-1].clause.children if self.path else self.roots
         siblings.append(node.clause)

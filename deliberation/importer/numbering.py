@@ -68,10 +68,6 @@ class Label:
     weak: bool = False             # "A." could be an initial ("A. Smith"): needs context
     delimiter: str = "."           # ")" for "1)": a "1)" list inside "2." is a different list
 
-    @property
-    def is_decimal(self) -> bool:
-        return self.parts is not None
-
     def decimal_number(self) -> str:
         if self.keyword:
             return self.written

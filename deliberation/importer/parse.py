@@ -49,5 +49,5 @@ def parse_title(source: str, fmt: str) -> str | None:
     except DraftImportError:
         return None
     lines = scan(source, fmt)
-    index = find_title(lines, fmt)
-    return title_text(lines[index], fmt) if index is not None else None
+    title = find_title(lines, fmt)
+    return title_text([lines[i] for i in title], fmt) if title else None

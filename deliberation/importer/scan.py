@@ -80,8 +80,8 @@ _INLINE_RULES = [
     (re.compile(r"(`+)(?!`)([^`]{1,2000})(?<!`)\1(?!`)"), lambda m: m.group(2).strip()),
 ]
 # (delimiter as a regex, may it open or close inside a word)
-_EMPHASIS = [(r"\*\*", True), (r"(?<!_)__(?!_)", False), (r"~~", True), (r"\*", False),
-             (r"_", False)]
+_EMPHASIS = [(r"\*\*", True), (r"(?<!_)__(?!_)", False), (r"~~", True),
+             (r"(?<!\*)\*(?!\*)", False), (r"(?<!_)_(?!_)", False)]
 
 
 def _unwrap(text: str, delimiter: str, intraword: bool) -> str:
@@ -209,8 +209,7 @@ def scan(source: str, fmt: str) -> list[Line]:
         before = lines[i - 2] if i > 1 else None
         if (prev is not None and prev.kind in (TEXT, SPECIAL)
                 and (before is None or before.kind in (BLANK, HEADING))):
-            text = prev.text if prev.kind == TEXT else f"{prev.number} {prev.text}".strip()
-            lines[i - 1] = Line(HEADING, text, level=line.level)
+            lines[i - 1] = Line(HEADING, prev.raw, level=line.level)
         lines[i] = Line(BLANK)
     return lines
 
@@ -225,17 +224,17 @@ def _unnumbered(text: str) -> bool:
     return match_label(text, heading=True) is None and match_special(text) is None
 
 
-def find_title(lines: list[Line], fmt: str) -> int | None:
-    """Index of the title line, which is not a clause; None if the draft has none.
+def find_title(lines: list[Line], fmt: str) -> list[int]:
+    """Indexes of the title lines, which are not a clause; [] if the draft has no title.
 
-    Markdown: the first heading when it is a level-1 heading ("# "), the only one, nothing
-    numbered comes before it, it is unnumbered and not a section name, and other headings or
-    numbered lines follow. Otherwise (and in text):
-    the first line when it stands alone, is short and does not end like a sentence.
+    Markdown: the first heading when it is the only level-1 heading ("# "), nothing numbered
+    comes before it, it is unnumbered and not a section name, and other headings or numbered lines
+    follow. Otherwise (and in text): the first block of text when it has at most three lines,
+    each short and not ending like a sentence, and something follows it.
     """
     content = [i for i, line in enumerate(lines) if line.kind not in (BLANK, SKIP)]
     if len(content) < 2:
-        return None
+        return []
     if fmt == "markdown":
         headings = [i for i in content if lines[i].kind == HEADING]
         if headings:
@@ -245,16 +244,24 @@ def find_title(lines: list[Line], fmt: str) -> int | None:
                     and all(lines[i].kind in (TEXT, BULLET, ROW) for i in content if i < first)
                     and any(lines[i].kind in (HEADING, ITEM, SPECIAL) for i in content if i > first)
                     and len(line.text) <= 1000 and _unnumbered(strip_inline(line.text))):
-                return first
-    first = content[0]
-    line = lines[first]
-    alone = first + 1 >= len(lines) or lines[first + 1].kind == BLANK
-    if line.kind == TEXT and alone and len(line.text) <= 300:
-        text = strip_inline(line.text) if fmt == "markdown" else collapse(line.text)
-        if text and len(text) <= 150 and text[-1] not in ".,;:":
-            return first
-    return None
+                return [first]
+    block = []
+    for i in range(content[0], len(lines)):
+        if lines[i].kind in (BLANK, SKIP):
+            break
+        block.append(i)
+    if len(block) > 3 or block[-1] == content[-1]:
+        return []
+    for i in block:
+        line = lines[i]
+        if line.kind != TEXT or len(line.text) > 300:
+            return []
+        text = title_text([line], fmt)
+        if not text or len(text) > 150 or text[-1] in ".,;:" or not _unnumbered(text):
+            return []
+    return block
 
 
-def title_text(line: Line, fmt: str) -> str:
-    return strip_inline(line.text) if fmt == "markdown" else collapse(line.text)
+def title_text(lines: list[Line], fmt: str) -> str:
+    plain = strip_inline if fmt == "markdown" else collapse
+    return " ".join(plain(line.text) for line in lines)

@@ -24,10 +24,10 @@ _RAW_LIMIT = 4 * MAX_CLAUSE_CHARS
 
 
 class TreeBuilder:
-    def __init__(self, lines: list[Line], fmt: str, skip: int | None = None):
+    def __init__(self, lines: list[Line], fmt: str, skip: list[int] | None = None):
         self.lines = lines
         self.markdown = fmt == "markdown"
-        self.skip = skip
+        self.skip = set(skip or ())     # the title's lines
         self.has_headings = any(line.kind == HEADING for line in lines)
         self.outline = OpenClauses(self.markdown)
         self.nodes: list[Node] = []
@@ -53,7 +53,7 @@ class TreeBuilder:
         for i, line in enumerate(self.lines):
             if i == self.consumed:
                 self.prev = HEADING
-            elif i == self.skip:
+            elif i in self.skip:
                 self._flush()
                 self.prev = BLANK
             else:
@@ -125,12 +125,24 @@ class TreeBuilder:
                 nxt is not None and nxt.kind not in (BLANK, ITEM, SPECIAL, HEADING)):
             return False
         text = strip_inline(line.text) if self.markdown else collapse(line.text)
-        if self.next_content[i] is None or not heading_like(text, 100, 12):
+        following = self.next_content[i]
+        if following is None:
+            return False
+        following = self.lines[following]
+        if following.kind == ITEM and following.label.parts is None:
+            return False  # "In particular" before "(a)" leads into the list
+        if text.endswith(":") and following.kind == ITEM and len(following.label.parts) == 1:
+            text = text[:-1].rstrip()  # "Recommendations:" before "1."
+        if not heading_like(text, 100, 12):
             return False
         last = self.target.blocks[-1][-1][1] if self.target and self.target.blocks else ""
         if self.listing or last.rstrip().endswith(":"):
             self.listing = self.block_in_listing = True
             return False
+        special = match_special(text)  # "**Preamble**"
+        if special:
+            self._open(-1, Node(ParsedClause(special[0], special[1] or None, ""), "special"))
+            return True
         level = 7 if self.markdown and self.has_headings else 1
         node = Node(ParsedClause(None, text, ""), "heading", level)
         self._open(self.outline.heading_parent(level), node)

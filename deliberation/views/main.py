@@ -1,5 +1,5 @@
 """The home page: my working groups and documents, and the public ones."""
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,3 +22,9 @@ def home():
         select(Document).join(WorkingGroup).where(visible_documents_clause(current_user))
         .order_by(Document.created_at.desc()).limit(50)))
     return render_template("home.html", memberships=mine, groups=groups, documents=documents)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -1,9 +1,13 @@
 """Every route, called as every role, answers as expected. A route with no expectation fails the test.
+Features add their routes in `matrix_<feature>.py` beside this file (see `expectations`).
 
 Roles: anonymous, outsider (signed in, in no group), other (chair of another, private group), observer,
 member, chair, admin. For POST routes the body is empty: "ok" means the request got past the
 permission check (any status but 401/403/404 and no redirect to sign-in).
 """
+import importlib
+from pathlib import Path
+
 import pytest
 
 from deliberation.extensions import db
@@ -34,12 +38,22 @@ PRIVATE_DOC = roles(404, observer=OK, member=OK, chair=OK, admin=OK)
 MISSING_FOR_CHAIR = roles(403, anonymous=PAGE_LOGIN, chair=404, admin=404)
 
 
-def expectations(w):
-    """endpoint -> [(method, url, {role: expected})]"""
+def expectations(app, w):
+    """endpoint -> [(method, url, {role: expected})]: the base platform's, then each feature's
+    `tests/integration/matrix_<feature>.py`, whose `expectations(app, world)` may build objects first."""
+    table = base_expectations(w)
+    for path in sorted(Path(__file__).parent.glob("matrix_*.py")):
+        module = importlib.import_module(f"{__package__}.{path.stem}")
+        table.update(module.expectations(app, w))
+    return table
+
+
+def base_expectations(w):
     g, other, doc, private = w.group.slug, w.other_group.slug, w.document.id, w.private_document.id
     pv = w.private_document.current_version_id
     return {
         "main.home": [("GET", "/", everyone(200))],
+        "main.favicon": [("GET", "/favicon.ico", everyone(301))],
         "auth.login": [("GET", "/sign-in", everyone(200))],
         "auth.logout": [("POST", "/sign-out", everyone(302))],
         "auth.accept": [("GET", "/invitations/nope", everyone(410))],
@@ -97,7 +111,7 @@ def matrix(app, world):
             Clause.version_id == world.document.current_version_id).limit(1))
         world.private_clause_key = db.session.scalar(select(Clause.key).where(
             Clause.version_id == world.private_document.current_version_id).limit(1))
-    return world, expectations(world)
+    return world, expectations(app, world)
 
 
 def _user(world, role):
