@@ -28,5 +28,14 @@ def authenticate_api_request():
             csrf.protect()
 
 
-from . import openapi  # noqa: E402,F401  (first: the others describe themselves in it)
-from . import documents, groups  # noqa: E402,F401  (routes register on bp)
+def _load_route_modules() -> None:
+    """Import every module of this package: each adds its routes to `bp` and describes them in openapi."""
+    import importlib
+    import pkgutil
+
+    importlib.import_module(f"{__name__}.openapi")
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{module_info.name}")
+
+
+_load_route_modules()
