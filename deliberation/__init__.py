@@ -31,10 +31,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import errors, request_cycle
+    from . import errors, public_cache, request_cycle
 
     errors.register(app)
     request_cycle.register(app)
+    public_cache.register(app)
 
     from .realtime import register_handlers
 

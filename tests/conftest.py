@@ -40,6 +40,8 @@ def app(tmp_path, monkeypatch):
         "LOAD_DEMO": False,
         "SERVER_NAME": "localhost",
         "RATELIMIT_ENABLED": False,
+        # Query-count tests must measure rendering; tests of the cache switch it on.
+        "PUBLIC_CACHE": False,
     })
     with app.app_context():
         db.create_all()
@@ -110,9 +112,14 @@ def sign_in(client, user, password=PASSWORD):
 
 
 def csrf_token(client, path="/") -> str:
-    page = client.get(path)
-    match = re.search(rb'<meta name="csrf-token" content="([^"]+)"', page.data)
-    return match.group(1).decode()
+    """The session's CSRF token: from the page's meta tag (signed in) or a form on it, else the sign-in form."""
+    for url in (path, "/sign-in"):
+        page = client.get(url)
+        match = re.search(rb'<meta name="csrf-token" content="([^"]+)"', page.data) or \
+            re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data)
+        if match:
+            return match.group(1).decode()
+    raise AssertionError("no CSRF token found")
 
 
 class QueryCounter:
