@@ -44,6 +44,8 @@ def load_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Processes of one site share this Redis channel; separate sites on one Redis need their own.
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "deliberation"),
         "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
