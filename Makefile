@@ -31,7 +31,14 @@ test-postgres: $(VENV)/.tests browsers
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
 
-## Browser tests drive Debian's Chromium; install it when missing and we are allowed to (root).
+## Browser tests drive Debian's Chromium (installed when missing and we are allowed to, as root) and
+## inject axe-core from the npm registry (pinned in tests/browser/package-lock.json).
+browsers: tests/browser/node_modules/axe-core/axe.min.js
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+	else echo "npm is not installed; accessibility tests will be skipped."; fi
+
 browsers:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
