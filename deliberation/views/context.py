@@ -1,4 +1,5 @@
 """What every template can use: the permission check, the user's membership, formatting helpers."""
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -15,15 +16,18 @@ def register_context(app) -> None:
             "membership_in": lambda target: membership_in(current_user, target),
             "languages": LANGUAGES,
             "csrf_token_value": generate_csrf,
+            "page_language": str(get_locale() or "en"),
+            "text_direction": get_locale().text_direction if get_locale() else "ltr",
         }
 
+    # Dates in the reader's language; times stay in UTC, said so, because members span time zones.
     @app.template_filter("datetime")
-    def format_datetime(value, fmt: str = "%d %b %Y, %H:%M UTC") -> str:
-        return value.strftime(fmt) if value else ""
+    def datetime_filter(value) -> str:
+        return f"{format_datetime(value, 'medium')} UTC" if value else ""
 
     @app.template_filter("date")
-    def format_date(value) -> str:
-        return value.strftime("%d %b %Y") if value else ""
+    def date_filter(value) -> str:
+        return format_date(value, "medium") if value else ""
 
     @app.template_filter("isotime")
     def format_iso(value) -> str:
