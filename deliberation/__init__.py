@@ -4,6 +4,7 @@
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -50,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables)
     from .i18n import init_babel
+    from .security.limits import init_limits
+    from .security_log import init_security_log
     from .sqlite_tuning import configure_sqlite
 
     db.init_app(app)
@@ -61,6 +64,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     init_babel(app)
+    init_limits(app)
+    init_security_log(app)
+    app.config.setdefault("SOCKETIO_ALLOWED_ORIGINS", _site_origins(app.config.get("BASE_URL")))
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
@@ -74,6 +80,14 @@ def _init_extensions(app: Flask) -> None:
     from .security.sessions import init_login
 
     init_login(login_manager)
+
+
+def _site_origins(base_url: str | None) -> list[str] | None:
+    """The public address's origin, the only one allowed to open a socket; None: same as the Host header."""
+    if not base_url:
+        return None
+    parts = urlsplit(base_url)
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def _register_blueprints(app: Flask) -> None:

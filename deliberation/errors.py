@@ -7,6 +7,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .security_log import security_event
 from .services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,15 @@ def register(app) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
         db.session.rollback()
+        if exc.status in (401, 403, 404):
+            security_event("permission.denied", status=exc.status, code=exc.code)
         if exc.status == 401 and not wants_json():
             from .extensions import login_manager
 
             return login_manager.unauthorized()  # pages send anonymous visitors to the sign-in form
-        return error_response(exc.status, exc.code, exc.message, exc.field)
+        body, status = error_response(exc.status, exc.code, exc.message, exc.field)
+        headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else {}
+        return body, status, headers
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

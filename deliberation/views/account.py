@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
 from ..security.credentials import check_password
+from ..security.limits import limited
 from ..services import accounts
 from ..services.errors import Invalid, ServiceError
 from .forms import EmptyForm, PasswordForm, ProfileForm, TokenForm
@@ -56,6 +57,7 @@ def password():
 
 @bp.post("/tokens")
 @login_required
+@limited("token_creation")
 def create_token():
     form = TokenForm()
     if not form.validate_on_submit():

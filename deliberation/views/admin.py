@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Membership, User, WorkingGroup
 from ..security import Permission, require
+from ..security.limits import limited
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from ..services.groups import create_working_group, invite, set_membership
@@ -47,6 +48,7 @@ def new_group():
 
 
 @bp.route("/groups/<slug>/chairs", methods=["GET", "POST"])
+@limited("invitations")
 def chairs(slug: str):
     group = load_group(slug, Permission.ADMINISTER)
     form = AppointChairForm()

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..services.accounts import authenticate
+from ..security.limits import RateLimited, authenticate_with_backoff, limited
 from ..services.errors import ServiceError
 from ..services.groups import accept_invitation, invitation_for_token
 from .forms import AcceptInvitationForm, EmptyForm, SignInForm
@@ -27,18 +27,21 @@ def _sign_in(user, remember: bool) -> None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limited("sign_in")
 def login():
     form = SignInForm(next=request.args.get("next", ""))
+    status, headers = (400 if request.method == "POST" else 200), {}
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate_with_backoff(form.email.data, form.password.data)
         except ServiceError as exc:
             form_error(form, exc)
+            if isinstance(exc, RateLimited):  # the account's back-off: say when to try again
+                status, headers = exc.status, {"Retry-After": str(exc.retry_after)}
         else:
             _sign_in(user, form.remember.data)
             return redirect(_safe_next(form.next.data))
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/sign_in.html", form=form), status
+    return render_template("auth/sign_in.html", form=form), status, headers
 
 
 @bp.post("/sign-out")

@@ -7,6 +7,7 @@ from ..extensions import db
 from ..models import Invitation, Membership
 from ..models._base import utcnow
 from ..security import Permission, can
+from ..security.limits import limited
 from ..services import groups as group_service
 from ..services.documents import group_documents
 from ..services.errors import ServiceError
@@ -103,6 +104,7 @@ def _members_page(group, form, status=200, new_link=None):
 
 
 @bp.post("/<slug>/invitations")
+@limited("invitations")
 def invite(slug: str):
     group = load_group(slug, Permission.MANAGE_GROUP)
     form = _invite_form(group)

@@ -1,0 +1,117 @@
+"""Security headers on every kind of response, HSTS only over HTTPS, and Socket.IO's origin check."""
+import pytest
+
+from deliberation import create_app
+from deliberation.extensions import db
+
+SOCKET_HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    directives = {}
+    for part in policy.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def assert_secure_headers(response, where):
+    directives = csp_directives(response)
+    script_src = directives.get("script-src", directives.get("default-src"))
+    assert script_src == ["'self'"], where  # no 'unsafe-inline', no 'unsafe-eval', no other hosts
+    assert directives["default-src"] == ["'self'"], where
+    assert directives["object-src"] == ["'none'"], where
+    assert directives["base-uri"] == ["'none'"], where
+    assert directives["frame-ancestors"] == ["'none'"], where
+    assert "'unsafe-inline'" not in directives.get("style-src", []), where
+    assert response.headers["X-Content-Type-Options"] == "nosniff", where
+    assert response.headers["Referrer-Policy"] in ("same-origin", "no-referrer", "strict-origin"), where
+    assert response.headers["X-Frame-Options"] == "DENY", where
+
+
+def _plain_get_urls(app):
+    """Every GET route that takes no argument: new pages are covered without editing this test."""
+    return sorted(rule.rule for rule in app.url_map.iter_rules()
+                  if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static")
+
+
+def test_every_plain_page_and_api_answer_carries_the_headers(app, client, world):
+    urls = _plain_get_urls(app)
+    assert "/" in urls and "/api/v1/openapi.json" in urls
+    for url in urls:
+        assert_secure_headers(client.get(url), url)
+
+
+@pytest.mark.parametrize("url", ["/no/such/page", "/api/v1/documents/999999", "/documents/999999/versions/1"])
+def test_error_answers_carry_the_headers(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert_secure_headers(response, url)
+
+
+def test_signed_in_pages_carry_the_headers(client, world):
+    from ..conftest import sign_in
+
+    sign_in(client, world.chair)
+    for url in ("/account", f"/groups/{world.group.slug}/members", f"/documents/{world.document.id}/versions/1"):
+        assert_secure_headers(client.get(url), url)
+
+
+def test_no_inline_script_in_pages(client, world):
+    """The CSP would block inline script anyway; pages must not depend on it."""
+    import re
+
+    for url in ("/", "/sign-in", f"/documents/{world.document.id}/versions/1", f"/groups/{world.group.slug}"):
+        html = client.get(url).data.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag, (url, tag)
+        assert not re.search(r"\son[a-z]+\s*=", html), url  # no onclick= and friends
+        assert "style=" not in html, url
+
+
+def _app(tmp_path, monkeypatch, **config):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance-extra"))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "LOAD_DEMO": False, "RATELIMIT_ENABLED": False,
+                      "PUBLIC_CACHE": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/extra.sqlite3",
+                      **config})
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+    secure = client.get("/sign-in", base_url="https://localhost")
+    hsts = secure.headers["Strict-Transport-Security"]
+    assert "max-age=" in hsts and int(hsts.split("max-age=")[1].split(";")[0]) >= 365 * 24 * 3600
+    # Without a trusted proxy, a forwarded header is just something the client said.
+    spoofed = client.get("/sign-in", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in spoofed.headers
+
+
+def test_hsts_behind_a_proxy_that_terminates_https(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, BEHIND_PROXY=True)
+    client = app.test_client()
+    assert "Strict-Transport-Security" in client.get("/sign-in", headers={"X-Forwarded-Proto": "https"}).headers
+    assert "Strict-Transport-Security" not in client.get("/sign-in", headers={"X-Forwarded-Proto": "http"}).headers
+
+
+def test_socket_connections_only_from_the_sites_own_origin(app, client):
+    assert app.config["SOCKETIO_ALLOWED_ORIGINS"] is None  # no BASE_URL: the origin must match Host
+    own = client.get(SOCKET_HANDSHAKE, headers={"Origin": "http://localhost"})
+    assert own.status_code == 200 and own.data.startswith(b"0{")
+    foreign = client.get(SOCKET_HANDSHAKE, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 400
+    lookalike = client.get(SOCKET_HANDSHAKE, headers={"Origin": "http://localhost.evil.example"})
+    assert lookalike.status_code == 400
+
+
+def test_socket_origins_come_from_base_url(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, BASE_URL="https://deliberation.example.org/some/path")
+    assert app.config["SOCKETIO_ALLOWED_ORIGINS"] == ["https://deliberation.example.org"]
+    client = app.test_client()
+    allowed = client.get(SOCKET_HANDSHAKE, headers={"Origin": "https://deliberation.example.org"})
+    assert allowed.status_code == 200
+    for origin in ("http://deliberation.example.org", "https://evil.example", "http://localhost"):
+        assert client.get(SOCKET_HANDSHAKE, headers={"Origin": origin}).status_code == 400, origin
