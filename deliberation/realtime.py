@@ -21,6 +21,11 @@ def version_room(version_id: int) -> str:
     return f"version:{version_id}"
 
 
+def comments_room(version_id: int) -> str:
+    """Readers of a version's comments: a subset of its viewers when comments are not public."""
+    return f"comments:{version_id}"
+
+
 def round_room(round_id: int) -> str:
     return f"round:{round_id}"
 
@@ -57,6 +62,7 @@ def register_handlers() -> None:
     from .models import Version
     from .security import Permission, can
     from .security.tokens import user_for_token
+    from .services.comment_access import may_read_comments
 
     @socketio.on("connect")
     def on_connect(auth=None):
@@ -83,11 +89,14 @@ def register_handlers() -> None:
         except (TypeError, ValueError):
             return {"error": {"code": "invalid", "message": "version_id must be a number."}}
         version = db.session.get(Version, version_id)
-        if version is None or not can(_socket_user(), Permission.VIEW_DOCUMENT, version):
+        user = _socket_user()
+        if version is None or not can(user, Permission.VIEW_DOCUMENT, version):
             db.session.remove()
             return {"error": {"code": "not_found", "message": "Not found."}}
         room = version_room(version_id)
         join_room(room)
+        if may_read_comments(user, version):
+            join_room(comments_room(version_id))
         with _presence_lock:
             _presence[room].add(request.sid)
         count = _presence_count(room)

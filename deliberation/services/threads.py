@@ -1,0 +1,206 @@
+"""Reading discussions: a clause's threads a page at a time, and a version's counts and highlights.
+
+Every list is one ordered query (authors joined in) and the tree is built in Python: a page of root
+comments is chosen in a subquery and all their replies come with them, ordered by (root_id, id), so
+parents always precede their replies. The number of queries never depends on the number of comments.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from ..extensions import db
+from ..models import Clause, Comment, Version
+from ..security import Permission, require
+from .comment_access import Viewer, viewer_for
+from .errors import Forbidden, NotFound, Unauthorized
+
+PAGE_SIZE = 50
+# Replies indent this many levels; deeper ones line up at the last level and say whom they answer.
+INDENT_LEVELS = 4
+
+
+@dataclass
+class Node:
+    comment: Comment
+    sees_body: bool
+    parent: "Node | None" = None
+    replies: list["Node"] = field(default_factory=list)
+
+    @property
+    def display_depth(self) -> int:
+        return min(self.comment.depth, INDENT_LEVELS)
+
+    @property
+    def in_reply_to(self) -> str | None:
+        """Whom a reply answers, when its indentation no longer shows it."""
+        if self.parent is None or self.comment.depth < INDENT_LEVELS:
+            return None
+        return author_name(self.parent.comment) if self.parent.sees_body else None
+
+    @property
+    def display_replies(self) -> list["Node"]:
+        """Children as shown: the level before the last lists all its descendants in reading order,
+        flat, at the last level (which then lists nothing of its own)."""
+        if self.comment.depth < INDENT_LEVELS - 1:
+            return self.replies
+        if self.comment.depth > INDENT_LEVELS - 1:
+            return []
+        flat, stack = [], list(reversed(self.replies))
+        while stack:  # iterative: threads may be deeper than Python's recursion limit
+            node = stack.pop()
+            flat.append(node)
+            stack.extend(reversed(node.replies))
+        return flat
+
+
+@dataclass
+class ThreadPage:
+    threads: list[Node]
+    total_threads: int
+    next_after: int | None  # pass as `after` for the next page; None on the last page
+
+
+def author_name(comment: Comment) -> str:
+    author = comment.__dict__.get("author")
+    return author.display_name if author is not None else "Former member"
+
+
+def _with_people(query):
+    return query.options(joinedload(Comment.author), joinedload(Comment.stakeholder_group))
+
+
+def _root_filter(viewer: Viewer):
+    """Roots worth listing for this viewer: readable, or a tombstone that still holds replies."""
+    reply = aliased(Comment)
+    has_replies = exists().where(reply.root_id == Comment.id, reply.id != Comment.id)
+    readable = Comment.status == "visible"
+    if viewer.can_moderate:
+        readable = Comment.status != "deleted"
+    elif viewer.user_id is not None:
+        readable = or_(readable, and_(Comment.status == "hidden", Comment.author_id == viewer.user_id))
+    return or_(readable, has_replies)
+
+
+def _roots(clause_id: int, viewer: Viewer):
+    return select(Comment.id).where(Comment.clause_id == clause_id, Comment.parent_id.is_(None),
+                                    _root_filter(viewer))
+
+
+def build_tree(rows: list[Comment], viewer: Viewer) -> list[Node]:
+    """Nest comments ordered parents-first; drop what the viewer may not see unless it holds replies."""
+    nodes: dict[int, Node] = {}
+    ordered: list[Node] = []
+    for comment in rows:
+        node = Node(comment, viewer.sees_body(comment), parent=nodes.get(comment.parent_id))
+        nodes[comment.id] = node
+        ordered.append(node)
+    keep: set[int] = set()
+    for node in reversed(ordered):  # replies come after their parents, so they are decided first
+        if node.sees_body or node.replies:  # a tombstone stays when it holds replies
+            keep.add(node.comment.id)
+            if node.parent is not None:
+                node.parent.replies.append(node)
+    for node in ordered:
+        node.replies.reverse()
+    return [node for node in ordered if node.parent is None and node.comment.id in keep]
+
+
+def clause_threads(clause: Clause, viewer: Viewer, after: int | None = None, limit: int = PAGE_SIZE) -> ThreadPage:
+    """One page of the clause's threads, oldest first, with every reply: two queries."""
+    total = db.session.scalar(select(func.count()).select_from(_roots(clause.id, viewer).subquery()))
+    roots = _roots(clause.id, viewer)
+    if after:
+        roots = roots.where(Comment.id > after)
+    roots = roots.order_by(Comment.id).limit(limit + 1)
+    rows = list(db.session.scalars(_with_people(select(Comment)).where(
+        Comment.clause_id == clause.id, Comment.root_id.in_(roots)).order_by(Comment.root_id, Comment.id)))
+    root_ids = sorted({c.root_id for c in rows})
+    next_after = None
+    if len(root_ids) > limit:
+        next_after = root_ids[limit - 1]
+        rows = [c for c in rows if c.root_id <= next_after]
+    return ThreadPage(build_tree(rows, viewer), total or 0, next_after)
+
+
+def load_comment(comment_id: int) -> Comment:
+    """One comment with its author, and its parent (with author) for "in reply to"."""
+    comment = db.session.scalar(_with_people(select(Comment)).where(Comment.id == comment_id))
+    if comment is None:
+        raise NotFound("There is no such comment.")
+    if comment.parent_id is not None:
+        db.session.scalar(_with_people(select(Comment)).where(Comment.id == comment.parent_id))
+    return comment
+
+
+def readable_comment(user, comment_id: int) -> tuple[Comment, Version, Viewer]:
+    """A comment the user may read, its version and the user's rights there; NotFound otherwise."""
+    comment = load_comment(comment_id)
+    version = db.session.get(Version, comment.version_id)
+    require(user, Permission.VIEW_DOCUMENT, version)
+    viewer = viewer_for(user, version)
+    if not viewer.can_read:
+        raise NotFound("There is no such comment.")
+    return comment, version, viewer
+
+
+def readable_clause(user, clause_id: int) -> tuple[Clause, Version, Viewer]:
+    clause = db.session.get(Clause, clause_id)
+    if clause is None:
+        raise NotFound("There is no such clause.")
+    version = db.session.get(Version, clause.version_id)
+    require(user, Permission.VIEW_DOCUMENT, version)
+    return clause, version, viewer_for(user, version)
+
+
+def ensure_can_read(user, viewer: Viewer) -> None:
+    """The version is readable but its comments are not (members only): 401 or 403."""
+    if viewer.can_read:
+        return
+    if not getattr(user, "is_authenticated", False):
+        raise Unauthorized("Sign in to read the comments: this working group keeps them to its members.")
+    raise Forbidden("This working group keeps its comments to its members.")
+
+
+def single_node(comment: Comment, viewer: Viewer) -> Node:
+    parent_comment = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
+    parent = Node(parent_comment, viewer.sees_body(parent_comment)) if parent_comment else None
+    return Node(comment, viewer.sees_body(comment), parent=parent)
+
+
+def page_start_for(comment: Comment, viewer: Viewer) -> int | None:
+    """The `after` that opens the page showing this comment's thread (None: the first page)."""
+    earlier = db.session.scalar(select(func.count()).select_from(
+        _roots(comment.clause_id, viewer).where(Comment.id < comment.root_id).subquery()))
+    return None if (earlier or 0) < PAGE_SIZE else comment.root_id - 1
+
+
+# --- a whole version -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClauseCounts:
+    open_threads: int
+    comments: int
+
+
+def version_counts(version_id: int) -> dict[int, ClauseCounts]:
+    """Per clause: open threads and readable comments, in one aggregate query."""
+    open_root = case((and_(Comment.parent_id.is_(None), Comment.resolved_at.is_(None)), 1), else_=0)
+    rows = db.session.execute(
+        select(Comment.clause_id, func.sum(open_root), func.count())
+        .where(Comment.version_id == version_id, Comment.status == "visible").group_by(Comment.clause_id))
+    return {clause_id: ClauseCounts(int(open_count or 0), total) for clause_id, open_count, total in rows}
+
+
+def version_highlights(version_id: int) -> dict[int, list[list]]:
+    """Per clause: [start, end, root id, resolved] of each readable quoted thread, in one query."""
+    rows = db.session.execute(
+        select(Comment.clause_id, Comment.quote_start, Comment.quote_end, Comment.id, Comment.resolved_at)
+        .where(Comment.version_id == version_id, Comment.parent_id.is_(None), Comment.status == "visible",
+               Comment.quote_start.is_not(None))
+        .order_by(Comment.clause_id, Comment.quote_start))
+    highlights: dict[int, list[list]] = {}
+    for clause_id, start, end, comment_id, resolved_at in rows:
+        highlights.setdefault(clause_id, []).append([start, end, comment_id, resolved_at is not None])
+    return highlights
+
