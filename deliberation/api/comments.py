@@ -1,0 +1,180 @@
+"""API: a clause's discussion (threads a page at a time), posting, editing, deleting, and moderation."""
+from flask import jsonify, request
+from flask_login import current_user
+
+from ..security import Permission, require
+from ..services import comments as comment_service
+from ..services import moderation
+from ..services.comment_payloads import comment_json
+from ..services.comment_access import ensure_may_resolve
+from ..services.errors import Forbidden, Invalid
+from ..services.threads import PAGE_SIZE, clause_threads, ensure_can_read, readable_clause, readable_comment
+from . import bp
+from .comment_serializers import tree_json
+from .helpers import field, json_body
+from .openapi import BOOL, INT, NULLABLE_INT, NULLABLE_STR, STR, describe, errors, id_param, json_response, obj, ref
+
+
+def _int_arg(name: str, default: int | None, maximum: int | None = None) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return default
+    if not value.isdigit():
+        raise Invalid(f"'{name}' must be a whole number.", field=name)
+    return min(int(value), maximum) if maximum else int(value)
+
+
+@bp.get("/clauses/<int:clause_id>/comments")
+def list_comments(clause_id: int):
+    clause, _version, viewer = readable_clause(current_user, clause_id)
+    ensure_can_read(current_user, viewer)
+    page = clause_threads(clause, viewer, after=_int_arg("after", None),
+                          limit=max(1, _int_arg("limit", PAGE_SIZE, maximum=200)))
+    return jsonify({"comments": tree_json(page.threads, viewer), "total_threads": page.total_threads,
+                    "next_after": page.next_after})
+
+
+@bp.post("/clauses/<int:clause_id>/comments")
+def create_comment(clause_id: int):
+    clause, version, viewer = readable_clause(current_user, clause_id)
+    require(current_user, Permission.COMMENT, version)
+    data = json_body()
+    selector = data.get("selector")
+    if selector is not None and not isinstance(selector, dict):
+        raise Invalid("'selector' must be an object with at least 'exact'.", field="selector")
+    comment = comment_service.post_comment(
+        current_user, clause, body=field(data, "body", str), kind=field(data, "kind", str, required=False),
+        parent_id=field(data, "parent_id", int, required=False), selector=selector,
+        replacement_text=field(data, "replacement_text", str, required=False))
+    return jsonify(comment_json(comment, viewer)), 201
+
+
+@bp.get("/comments/<int:comment_id>")
+def get_comment(comment_id: int):
+    comment, _version, viewer = readable_comment(current_user, comment_id)
+    return jsonify(comment_json(comment, viewer))
+
+
+@bp.patch("/comments/<int:comment_id>")
+def edit_comment(comment_id: int):
+    comment, version, viewer = readable_comment(current_user, comment_id)
+    require(current_user, Permission.COMMENT, version)
+    if not viewer.is_author(comment):
+        raise Forbidden("Only the author can edit this comment.")
+    data = json_body()
+    comment_service.edit_comment(current_user, comment, body=field(data, "body", str),
+                                 replacement_text=field(data, "replacement_text", str, required=False))
+    return jsonify(comment_json(comment, viewer))
+
+
+@bp.delete("/comments/<int:comment_id>")
+def delete_comment(comment_id: int):
+    comment, version, _viewer = readable_comment(current_user, comment_id)
+    require(current_user, Permission.COMMENT, version)
+    comment_service.delete_comment(current_user, comment)
+    return "", 204
+
+
+@bp.post("/comments/<int:comment_id>/disposition")
+def record_disposition(comment_id: int):
+    comment, version, viewer = readable_comment(current_user, comment_id)
+    require(current_user, Permission.MODERATE, version)
+    data = json_body()
+    moderation.set_disposition(current_user, comment, disposition=field(data, "disposition", str),
+                               rationale=field(data, "rationale", str),
+                               version_id=field(data, "version_id", int, required=False))
+    return jsonify(comment_json(comment, viewer))
+
+
+@bp.post("/comments/<int:comment_id>/hide")
+def hide_comment(comment_id: int):
+    comment, version, viewer = readable_comment(current_user, comment_id)
+    require(current_user, Permission.MODERATE, version)
+    data = json_body()
+    hidden = field(data, "hidden", bool, required=False, default=True)
+    moderation.set_hidden(current_user, comment, hidden=hidden,
+                          reason=field(data, "reason", str) if hidden else None)
+    return jsonify(comment_json(comment, viewer))
+
+
+@bp.post("/comments/<int:comment_id>/resolve")
+def resolve_thread(comment_id: int):
+    comment, _version, viewer = readable_comment(current_user, comment_id)
+    ensure_may_resolve(current_user, viewer, comment)
+    data = request.get_json(silent=True)
+    resolved = field(data if isinstance(data, dict) else {}, "resolved", bool, required=False, default=True)
+    moderation.set_resolved(current_user, comment, resolved)
+    return jsonify(comment_json(comment, viewer))
+
+
+_COMMENT = "#/components/schemas/Comment"
+
+
+def _op(summary: str, operation_id: str, param: str, body: str | None, response: dict, *codes: int) -> dict:
+    operation = {"summary": summary, "operationId": operation_id, "parameters": [id_param(param)],
+                 "responses": {**response, **errors(*codes)}}
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
+    return operation
+
+
+_one = {"200": json_response(ref("Comment"))}
+describe(
+    {
+        "/clauses/{clause_id}/comments": {
+            "get": {**_op("A page of the clause's threads, oldest first, each with all its replies", "listComments",
+                          "clause_id", None, {"200": json_response(ref("CommentPage"))}, 400, 401, 403, 404),
+                    "parameters": [id_param("clause_id"),
+                                   {"name": "after", "in": "query", "schema": INT,
+                                    "description": "next_after of the previous page"},
+                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}}]},
+            "post": _op("Start a thread (optionally quoting the clause) or reply (members and chairs)",
+                        "createComment", "clause_id", "NewComment", {"201": json_response(ref("Comment"), "Created")},
+                        400, 401, 403, 404, 409),
+        },
+        "/comments/{comment_id}": {
+            "get": _op("One comment, as the caller may see it", "getComment", "comment_id", None, _one, 404),
+            "patch": _op("Edit your comment (the earlier text is kept)", "editComment", "comment_id", "CommentEdit",
+                         _one, 400, 401, 403, 404, 409),
+            "delete": _op("Delete your comment (a tombstone keeps its replies)", "deleteComment", "comment_id", None,
+                          {"204": {"description": "Deleted"}}, 401, 403, 404),
+        },
+        "/comments/{comment_id}/disposition": {"post": _op(
+            "Record the chair's disposition", "recordDisposition", "comment_id", "Disposition", _one,
+            400, 401, 403, 404, 409)},
+        "/comments/{comment_id}/hide": {"post": _op(
+            "Hide a comment with a reason, or show it again with hidden=false (chairs)", "hideComment", "comment_id",
+            "Hide", _one, 400, 401, 403, 404, 409)},
+        "/comments/{comment_id}/resolve": {"post": _op(
+            "Resolve a thread, or reopen it with resolved=false (chairs, the thread's author)", "resolveThread",
+            "comment_id", None, _one, 400, 401, 403, 404, 409)},
+    },
+    {
+        "Comment": obj({
+            "id": INT, "parent_id": NULLABLE_INT, "root_id": INT, "clause_id": INT, "version_id": INT, "depth": INT,
+            "kind": {"type": "string", "enum": ["comment", "question", "amendment", "objection"]},
+            "status": {"type": "string", "enum": ["visible", "hidden", "deleted"]},
+            "author": {"type": ["object", "null"], "properties": {
+                "id": INT, "name": STR, "stakeholder_group": {"type": ["object", "null"]}}},
+            "body": NULLABLE_STR, "body_html": NULLABLE_STR,
+            "selector": {"type": ["object", "null"], "properties": {
+                "exact": STR, "prefix": STR, "suffix": STR, "start": INT, "end": INT}},
+            "anchor_status": NULLABLE_STR, "replacement_text": NULLABLE_STR, "hidden_reason": NULLABLE_STR,
+            "disposition": {"type": ["object", "null"], "properties": {
+                "value": STR, "label": STR, "rationale": STR, "at": STR, "version_id": NULLABLE_INT}},
+            "resolved_at": NULLABLE_STR, "edited_at": NULLABLE_STR, "created_at": STR,
+            "replies": {"type": "array", "items": {"$ref": _COMMENT}},
+        }, ["id", "kind", "status", "created_at"]),
+        "CommentPage": obj({"comments": {"type": "array", "items": ref("Comment")}, "total_threads": INT,
+                            "next_after": NULLABLE_INT}, ["comments", "total_threads", "next_after"]),
+        "NewComment": obj({
+            "body": {"type": "string", "maxLength": 20000}, "kind": STR, "parent_id": INT,
+            "selector": obj({"exact": STR, "prefix": STR, "suffix": STR, "start": INT, "end": INT}, ["exact"]),
+            "replacement_text": STR}, ["body"]),
+        "CommentEdit": obj({"body": {"type": "string", "maxLength": 20000}, "replacement_text": STR}, ["body"]),
+        "Disposition": obj({"disposition": {"type": "string",
+                                            "enum": ["accepted", "accepted_in_part", "not_accepted", "noted"]},
+                            "rationale": STR, "version_id": INT}, ["disposition", "rationale"]),
+        "Hide": obj({"reason": STR, "hidden": BOOL}, ["reason"]),
+    },
+)
