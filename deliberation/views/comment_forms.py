@@ -1,0 +1,62 @@
+"""Forms for discussing clauses. Templates write their HTML by hand (one reply form per comment needs
+ids of its own); these classes read and CSRF-check what comes back. Services do the real validation."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+
+from ..models import COMMENT_KINDS, DISPOSITIONS
+from ..services.errors import Invalid
+
+
+def _optional_int(value: str | None, field: str) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Invalid("That is not a valid reference.", field=field)
+    return int(value)
+
+
+class CommentForm(FlaskForm):
+    kind = SelectField("Kind", choices=list(COMMENT_KINDS.items()), default="comment", validate_choice=False)
+    body = TextAreaField("Comment")
+    replacement_text = TextAreaField("Proposed text")
+    parent_id = HiddenField()
+    selector_exact = HiddenField()
+    selector_prefix = HiddenField()
+    selector_suffix = HiddenField()
+    selector_start = HiddenField()
+    selector_end = HiddenField()
+
+    def parent(self) -> int | None:
+        return _optional_int(self.parent_id.data, "parent_id")
+
+    def selector(self) -> dict | None:
+        """The quoted range from the hidden fields, or None for a comment on the whole clause."""
+        if not self.selector_exact.data:
+            return None
+        return {"exact": self.selector_exact.data, "prefix": self.selector_prefix.data or "",
+                "suffix": self.selector_suffix.data or "", "start": self.selector_start.data or None,
+                "end": self.selector_end.data or None}
+
+
+class EditForm(FlaskForm):
+    body = TextAreaField("Comment")
+    replacement_text = TextAreaField("Proposed text")
+
+
+class HideForm(FlaskForm):
+    reason = StringField("Reason")
+    hidden = HiddenField(default="1")
+
+
+class DispositionForm(FlaskForm):
+    disposition = SelectField("Disposition", choices=list(DISPOSITIONS.items()), validate_choice=False)
+    rationale = TextAreaField("Rationale")
+    version_id = HiddenField()
+
+    def carrying_version(self) -> int | None:
+        return _optional_int(self.version_id.data, "version_id")
+
+
+class ResolveForm(FlaskForm):
+    resolved = HiddenField(default="1")

@@ -1,0 +1,137 @@
+"""Reading discussions on the pages: the margin of the reading pages, thread fragments for the
+scripts, comment permalinks and a chair's look at earlier texts.
+
+The reading pages (documents.version and documents.clause) ask for their margin through the template
+globals `version_annotations` and `clause_annotations`: one call each, a fixed number of queries.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import timezone
+
+from babel.dates import format_skeleton
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Document, Version
+from ..security import Permission, require
+from ..services import threads
+from ..services.comment_access import Viewer, viewer_for
+from ..services.moderation import comment_revisions
+from ..textdiff import diff_html
+from .helpers import load_document, load_version
+
+bp = Blueprint("discussion", __name__)
+
+
+@dataclass
+class Margin:
+    """What the reading page needs beside its clauses."""
+    viewer: Viewer
+    counts: dict = field(default_factory=dict)
+    highlights: dict = field(default_factory=dict)
+    page: threads.ThreadPage | None = None  # the open clause's threads (clause page)
+
+    def count(self, clause: Clause) -> threads.ClauseCounts:
+        return self.counts.get(clause.id) or threads.ClauseCounts(0, 0)
+
+    def highlights_json(self, clause: Clause) -> str:
+        return json.dumps(self.highlights.get(clause.id, []))
+
+
+@bp.app_template_global()
+def version_annotations(version: Version) -> Margin:
+    viewer = viewer_for(current_user, version)
+    if not viewer.can_read:
+        return Margin(viewer)
+    return Margin(viewer, threads.version_counts(version.id), threads.version_highlights(version.id))
+
+
+@bp.app_template_global()
+def clause_annotations(version: Version, clause: Clause) -> Margin:
+    margin = version_annotations(version)
+    if margin.viewer.can_read:
+        margin.page = threads.clause_threads(clause, margin.viewer, after=_after())
+    return margin
+
+
+@bp.app_context_processor
+def comment_labels() -> dict:
+    return {"COMMENT_KINDS": COMMENT_KINDS, "DISPOSITIONS": DISPOSITIONS, "author_name": threads.author_name}
+
+
+@bp.app_template_filter("comment_time")
+def comment_time(value) -> str:
+    """Compact and in the reader's language: "Nov 26, 2026, 18:57" (UTC, as every time on the site)."""
+    if not value:
+        return ""
+    locale = get_locale() or "en"
+    return (f'{format_skeleton("yMMMd", value, tzinfo=timezone.utc, locale=locale)}, '
+            f'{format_skeleton("Hm", value, tzinfo=timezone.utc, locale=locale)}')
+
+
+@bp.app_template_global()
+def amendment_diff(comment, clause_text: str) -> Markup:
+    """The proposed text against the quoted words (or the whole clause); textdiff escapes every piece."""
+    return Markup(diff_html(comment.quote_exact or clause_text, comment.replacement_text or ""))
+
+
+def _after() -> int | None:
+    value = request.args.get("after", "")
+    return int(value) if value.isdigit() else None
+
+
+def clause_by_key(version: Version, key: str) -> Clause:
+    clause = db.session.scalar(select(Clause).where(Clause.version_id == version.id, Clause.key == key))
+    if clause is None:
+        abort(404)
+    return clause
+
+
+def clause_page_url(document: Document, version: Version, clause: Clause, after: int | None = None,
+                    anchor: str | None = None) -> str:
+    return url_for("documents.clause", document_id=document.id, number=version.number, key=clause.key,
+                   after=after, _anchor=anchor)
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>/clauses/<key>/threads")
+def thread_fragment(document_id: int, number: int, key: str):
+    """The clause's threads as an HTML fragment (a page of them with `after`), for the scripts."""
+    document = load_document(document_id)
+    version = load_version(document, number)
+    clause = clause_by_key(version, key)
+    viewer = viewer_for(current_user, version)
+    threads.ensure_can_read(current_user, viewer)
+    page = threads.clause_threads(clause, viewer, after=_after())
+    return render_template("annotations/_threads.html", document=document, version=version, clause=clause,
+                           viewer=viewer, page=page, only_items=_after() is not None)
+
+
+@bp.get("/comments/<int:comment_id>")
+def permalink(comment_id: int):
+    comment, version, viewer = threads.readable_comment(current_user, comment_id)
+    clause = db.session.get(Clause, comment.clause_id)
+    return redirect(clause_page_url(version.document, version, clause, threads.page_start_for(comment, viewer),
+                                    f"comment-{comment.id}"))
+
+
+@bp.get("/comments/<int:comment_id>/fragment")
+def comment_fragment(comment_id: int):
+    """One comment as the caller may see it (no replies), for live updates."""
+    comment, version, viewer = threads.readable_comment(current_user, comment_id)
+    clause = db.session.get(Clause, comment.clause_id)
+    return render_template("annotations/_comment.html", node=threads.single_node(comment, viewer),
+                           document=version.document, version=version, clause=clause, viewer=viewer)
+
+
+@bp.get("/comments/<int:comment_id>/revisions")
+def revisions(comment_id: int):
+    comment, version, viewer = threads.readable_comment(current_user, comment_id)
+    require(current_user, Permission.MODERATE, version)
+    clause = db.session.get(Clause, comment.clause_id)
+    return render_template("annotations/revisions.html", comment=comment, revisions=comment_revisions(comment),
+                           document=version.document, version=version, clause=clause, viewer=viewer)

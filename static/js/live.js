@@ -1,0 +1,55 @@
+/* Live updates on the reading pages: join the version's room over Socket.IO, show how many people are
+   reading, and put new comments, edits, hides and dispositions in place without a reload.
+
+   Events carry the comment as an ordinary reader may see it (a hidden one without its text); the
+   HTML always comes from the server, which shows each reader what they may see. */
+(function () {
+  "use strict";
+
+  var Threads = window.Threads;
+  if (!Threads || typeof window.io !== "function") return;
+  var versionId = Number(Threads.versionId);
+  var presence = document.querySelector("[data-presence]");
+  var socket = window.io({transports: ["websocket", "polling"]});
+
+  socket.on("connect", function () {
+    // Rooms do not survive a reconnection: join again every time.
+    socket.emit("join", {version_id: versionId});
+  });
+
+  socket.on("presence", function (data) {
+    if (!presence || Number(data.version_id) !== versionId) return;
+    presence.querySelector("[data-presence-text]").textContent =
+      data.count === 1 ? "1 person viewing" : data.count + " people viewing";
+    presence.hidden = false;
+  });
+
+  function mine(comment) {
+    return Number(comment.version_id) === versionId;
+  }
+
+  function who(comment) {
+    return comment.author ? comment.author.name : "Someone";
+  }
+
+  socket.on("comment_created", function (comment) {
+    if (!mine(comment)) return;
+    Threads.insertComment(comment).then(function () {
+      Threads.emit("comment", comment);
+      if (document.getElementById("comment-" + comment.id) || Threads.marginOf(comment.clause_id)) {
+        var what = comment.parent_id ? "New reply by " : "New comment by ";
+        Threads.announce(what + who(comment) + " on " + Threads.clauseLabel(comment.clause_id) + ".");
+      }
+    });
+  });
+
+  socket.on("comment_updated", function (comment) {
+    if (!mine(comment)) return;
+    Threads.refreshComment(comment.id);
+    Threads.emit("comment", comment);
+  });
+
+  socket.on("thread_count", function (data) {
+    if (Number(data.version_id) === versionId) Threads.setOpenCount(data.clause_id, data.open_threads);
+  });
+})();
