@@ -1,12 +1,13 @@
-"""Account settings: name, language, password, personal API tokens, signing out everywhere."""
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+"""Account settings: name, language, password, personal API tokens, signing out everywhere, deletion."""
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..security.credentials import check_password
 from ..security.limits import limited
 from ..services import accounts
+from ..services.account_deletion import delete_account
 from ..services.errors import Invalid, ServiceError
-from .forms import EmptyForm, PasswordForm, ProfileForm, TokenForm
+from .forms import ConfirmPasswordForm, EmptyForm, PasswordForm, ProfileForm, TokenForm
 from .helpers import form_error
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -16,6 +17,7 @@ def _page(status: int = 200, **forms):
     forms.setdefault("profile_form", ProfileForm(obj=current_user))
     forms.setdefault("password_form", PasswordForm())
     forms.setdefault("token_form", TokenForm())
+    forms.setdefault("delete_form", ConfirmPasswordForm())
     return render_template("account/settings.html", tokens=accounts.user_tokens(current_user),
                            empty_form=EmptyForm(), **forms), status
 
@@ -83,3 +85,21 @@ def sign_out_everywhere():
         login_user(current_user)  # this browser stays signed in with the new epoch
         flash("You are signed out on every other device.", "success")
     return redirect(url_for(".settings"))
+
+
+@bp.post("/delete")
+@login_required
+def delete():
+    form, status = ConfirmPasswordForm(), 400
+    if form.validate_on_submit():
+        try:
+            delete_account(current_user, current_user, password=form.password.data)
+        except ServiceError as exc:
+            form_error(form, exc)
+            status = exc.status
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account is deleted. What you wrote stays in the record as by a former member.", "info")
+            return redirect(url_for("main.home"))
+    return _page(status, delete_form=form)

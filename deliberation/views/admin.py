@@ -1,5 +1,5 @@
 """Site administration: working groups, their chairs, and accounts."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -7,11 +7,12 @@ from ..extensions import db
 from ..models import Membership, User, WorkingGroup
 from ..security import Permission, require
 from ..security.limits import limited
+from ..services.account_deletion import delete_account
 from ..services.accounts import find_user_by_email
 from ..services.errors import ServiceError
 from ..services.groups import create_working_group, invite, set_membership
 from ..services.record import append_event
-from .forms import AppointChairForm, EmptyForm, GroupForm
+from .forms import AppointChairForm, ConfirmPasswordForm, EmptyForm, GroupForm
 from .helpers import form_error, load_group, send_invitation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -87,3 +88,23 @@ def toggle_active(user_id: int):
                      actor=current_user, subject=user)
         flash(f"{user.name} is {'active' if user.active else 'suspended'}.", "success")
     return redirect(url_for(".index"))
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+def delete_user(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        abort(404)
+    form, status = ConfirmPasswordForm(), 200
+    if form.validate_on_submit():
+        try:
+            delete_account(current_user, user, password=form.password.data)
+        except ServiceError as exc:
+            form_error(form, exc)
+            status = exc.status
+        else:
+            flash("The account is deleted.", "success")
+            return redirect(url_for(".index"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/delete_user.html", user=user, form=form), status

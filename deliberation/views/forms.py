@@ -42,6 +42,12 @@ class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=80)], default="API token")
 
 
+class ConfirmPasswordForm(FlaskForm):
+    """Asks for the user's own password again before something that cannot be undone."""
+
+    password = PasswordField("Your password", validators=[DataRequired()])
+
+
 class EmptyForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
 
