@@ -140,6 +140,20 @@ def register_commands(app) -> None:
             click.echo(f"The record does NOT verify: entry {result.first_bad} does not match.", err=True)
             sys.exit(1)
 
+    @app.cli.command("close-due-rounds")
+    def close_due_rounds_command():
+        """Close the endorsement rounds whose closing time has passed (run it from cron every minute)."""
+        from .realtime import flush_events
+        from .services.rounds import close_due_rounds
+
+        closed = close_due_rounds()
+        db.session.commit()
+        flush_events()
+        for round_ in closed:
+            click.echo(f"Closed round {round_.id}.")
+        if not closed:
+            click.echo("No round was due.")
+
     @app.cli.command("bootstrap")
     def bootstrap_command():
         """Upgrade the schema to the latest migration and load the demo into an empty database."""
