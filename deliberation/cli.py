@@ -128,6 +128,38 @@ def register_commands(app) -> None:
             _fail(exc.message)
         click.echo(f"Imported document {document.id} ({document.title}).")
 
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--format", "fmt", type=click.Choice(["sqlite", "json"]), default=None,
+                  help="sqlite: a copy of a SQLite database (default there); json: portable (default on PostgreSQL).")
+    def backup_command(path, fmt):
+        """Write a consistent backup of the whole database to PATH, readable by its owner only."""
+        from .services.backup import backup
+
+        try:
+            result = backup(path, fmt)
+        except ServiceError as exc:
+            _fail(exc.message)
+        click.echo(f"Backed up {result.rows} rows of {result.tables} tables to {result.path} ({result.format}).")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def restore_command(path):
+        """Restore a backup into an empty database, then verify the record's hash chain."""
+        from .services.backup import restore
+        from .services.record import verify_chain
+
+        try:
+            rows = restore(path)
+        except ServiceError as exc:
+            _fail(exc.message)
+        result = verify_chain()
+        click.echo(f"Restored {rows} rows from {path}.")
+        if not result.ok:
+            click.echo(f"The record does NOT verify: entry {result.first_bad} does not match.", err=True)
+            sys.exit(1)
+        click.echo(f"The record verifies: {result.length} entries, head {result.head}.")
+
     @app.cli.command("verify-record")
     def verify_record_command():
         """Recompute the record's hash chain; exit 1 and name the first bad entry if it does not verify."""
