@@ -139,3 +139,58 @@ def test_sign_out_everywhere_ends_other_sessions(app, client, world):
     client.post("/account/sign-out-everywhere", data={"csrf_token": csrf_token(client, "/account")})
     assert client.get("/account").status_code == 200
     assert other.get("/account").status_code == 302
+
+
+def test_session_fixation_a_planted_session_is_not_carried_into_sign_in(app, world):
+    attacker = app.test_client()
+    attacker.get("/sign-in")
+    with attacker.session_transaction() as planted_session:
+        planted_session["planted"] = "attacker's marker"
+    planted = attacker.get_cookie("session").value
+    victim = app.test_client()
+    victim.set_cookie("session", planted, domain="localhost")
+    sign_in(victim, world.member)
+    assert victim.get_cookie("session").value != planted
+    with victim.session_transaction() as session:
+        assert "planted" not in session  # session.clear() at sign-in: nothing from before survives
+    assert attacker.get("/account").status_code == 302  # the planted cookie never became a signed-in one
+
+
+def test_sign_out_everywhere_also_ends_remembered_devices(app, client, world):
+    client.post("/sign-in", data={"email": world.member.email, "password": PASSWORD, "remember": "y",
+                                  "csrf_token": csrf_token(client, "/sign-in")})
+    remembered = client.get_cookie("remember_token").value
+    laptop = app.test_client()
+    laptop.set_cookie("remember_token", remembered, domain="localhost")
+    assert laptop.get("/account").status_code == 200  # a remembered device signs in without a session
+    client.post("/account/sign-out-everywhere", data={"csrf_token": csrf_token(client, "/account")})
+    stolen = app.test_client()
+    stolen.set_cookie("remember_token", remembered, domain="localhost")
+    assert stolen.get("/account").status_code == 302
+    assert laptop.get("/account").status_code == 302
+
+
+def test_tokens_are_listed_by_prefix_and_stored_only_as_digests(app, client, world):
+    import hashlib
+
+    from deliberation.models import ApiToken
+
+    sign_in(client, world.member)
+    plain = []
+    for name in ("laptop", "server"):
+        page = client.post("/account/tokens", data={"name": name, "csrf_token": csrf_token(client, "/account")})
+        plain.append(re.search(rb"dlb_[A-Za-z0-9_-]+", page.data).group(0).decode())
+    listing = client.get("/account").data
+    for token in plain:
+        assert token[:10].encode() in listing and token.encode() not in listing
+    assert b"laptop" in listing and b"server" in listing
+    with app.app_context():
+        rows = db.session.query(ApiToken).order_by(ApiToken.id).all()
+        assert [row.token_hash for row in rows] == [hashlib.sha256(t.encode()).hexdigest() for t in plain]
+        assert not any(token in str(vars(row)) for row in rows for token in plain)
+        laptop_id = rows[0].id
+    client.post(f"/account/tokens/{laptop_id}/revoke", data={"csrf_token": csrf_token(client, "/account")})
+    api = app.test_client()
+    assert api.get("/api/v1/documents", headers={"Authorization": f"Bearer {plain[0]}"}).status_code == 401
+    assert api.get("/api/v1/documents", headers={"Authorization": f"Bearer {plain[1]}"}).status_code == 200
+    assert b"revoked" in client.get("/account").data
