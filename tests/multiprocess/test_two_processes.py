@@ -1,0 +1,132 @@
+"""Two application processes (gunicorn + gevent, as in production) sharing PostgreSQL and Redis:
+a Socket.IO client connected to the first receives the events caused by requests to the second.
+
+Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); `.ci/run` runs the suite with both set.
+"""
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from deliberation import create_app
+from deliberation.extensions import db
+from deliberation.services.accounts import create_token
+
+from ..conftest import _create_schema, _database_url, _drop_schema
+from ..factories import Factory
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"),
+    reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as in .ci/run's second pass")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(port, env, log_path):
+    with open(log_path, "w") as log:  # the child keeps its own copy of the file descriptor
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "app:app"],
+            cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            return process, base
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(Path(log_path).read_text())
+            time.sleep(0.1)
+    raise RuntimeError("server did not start: " + Path(log_path).read_text())
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    url, schema = _database_url(tmp_path)
+    _create_schema(url, schema)
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "cluster-test", "LOAD_DEMO": "0",
+           "INSTANCE_PATH": str(tmp_path / "instance"), "SOCKETIO_CHANNEL": f"test-{uuid.uuid4().hex}"}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "cluster-test", "LOAD_DEMO": False,
+                      "REDIS_URL": None})
+    with app.app_context():
+        db.create_all()
+    processes = []
+    try:
+        first, first_url = _start(_free_port(), env, tmp_path / "first.log")
+        processes.append(first)
+        second, second_url = _start(_free_port(), env, tmp_path / "second.log")
+        processes.append(second)
+        yield app, first_url, second_url
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+        _drop_schema(url, schema)
+
+
+def test_events_cross_processes_through_redis(cluster):
+    app, first_url, second_url = cluster
+    with app.app_context():
+        world = Factory().world()
+        chair = db.session.merge(world.chair)
+        member = db.session.merge(world.member)
+        _row, chair_token = create_token(chair)
+        _row, member_token = create_token(member)
+        db.session.commit()
+    version_id = world.document.current_version_id
+    clauses = requests.get(f"{second_url}/api/v1/versions/{version_id}").json()["clauses"]
+
+    received: dict[str, list] = {"comment_created": [], "tally_updated": []}
+    arrived = threading.Event()
+    client = socketio.Client()
+    for name in received:
+        client.on(name, lambda data, name=name: (received[name].append(data), arrived.set()))
+    client.connect(first_url, auth={"token": member_token}, transports=["websocket"])
+    assert client.call("join", {"version_id": version_id}, timeout=10).get("ok")
+
+    # A comment posted through the second process reaches the client on the first.
+    posted = requests.post(f"{second_url}/api/v1/clauses/{clauses[0]['id']}/comments",
+                           json={"body": "Posted through the second process."},
+                           headers={"Authorization": f"Bearer {member_token}"}, timeout=10)
+    assert posted.status_code == 201, posted.text
+    _wait_for(lambda: received["comment_created"], "comment_created")
+    assert received["comment_created"][0]["body"] == "Posted through the second process."
+
+    # So does a position taken through the second process.
+    opened = requests.post(f"{second_url}/api/v1/versions/{version_id}/rounds",
+                           json={"scope": "document", "rule": "each_group", "threshold": "majority", "quorum": "1/2"},
+                           headers={"Authorization": f"Bearer {chair_token}"}, timeout=10)
+    assert opened.status_code == 201, opened.text
+    round_id = opened.json()["id"]
+    assert client.call("join_round", {"round_id": round_id}, timeout=10).get("ok")
+    position = requests.post(f"{second_url}/api/v1/rounds/{round_id}/positions",
+                             json={"clause_id": None, "position": "endorse"},
+                             headers={"Authorization": f"Bearer {member_token}"}, timeout=10)
+    assert position.status_code in (200, 201), position.text
+    _wait_for(lambda: received["tally_updated"], "tally_updated")
+    assert received["tally_updated"][-1]["round_id"] == round_id
+    client.disconnect()
+
+
+def _wait_for(condition, name, seconds=10):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{name} did not arrive within {seconds} s")
