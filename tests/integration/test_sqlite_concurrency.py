@@ -1,0 +1,127 @@
+"""Concurrent writers on one database file: none fails with "database is locked", every write lands,
+and the record's hash chain stays one unbroken line.
+
+Members post comments and replies and change their positions through the API while chairs send
+invitations through the members page and anonymous readers load the version page, all at once, each
+thread with its own test client. On SQLite this exercises WAL, the busy timeout and BEGIN IMMEDIATE
+(deliberation/sqlite_tuning.py); on PostgreSQL (DATABASE_URL set) the record's advisory lock.
+"""
+import threading
+
+from sqlalchemy import func, select, text
+
+from deliberation.extensions import db
+from deliberation.models import (
+    Comment, Invitation, Position, PositionHistory, RecordEvent, Round, RoundItem, Version,
+)
+from deliberation.services.accounts import create_token
+from deliberation.services.record import verify_chain
+from deliberation.services.rounds import open_round
+
+from ..conftest import csrf_token, sign_in
+from ..factories import Factory
+
+COMMENTS_EACH = 6          # per member: three threads, each with one reply
+INVITATIONS_EACH = 5       # per chair client
+READS_EACH = 5             # per anonymous reader
+POSITION_CHANGES = ("endorse", "abstain")  # every member changes their mind once on every item
+
+
+def _setup(app):
+    """A group with four members per sector, an open round on every clause, and members' API tokens."""
+    with app.app_context():
+        world = Factory().world(members_per_sector=4)
+        chair = db.session.merge(world.chair)
+        version = db.session.get(Version, world.document.current_version_id)
+        round_ = open_round(chair, version, scope="clauses", rule="each_group", threshold="majority", quorum="1/2")
+        members = [db.session.merge(u) for users in world.members.values() for u in users]
+        tokens = [create_token(member)[1] for member in members]
+        clause_ids = list(db.session.scalars(select(RoundItem.clause_id).where(RoundItem.round_id == round_.id)
+                                             .order_by(RoundItem.position)))
+        db.session.commit()
+        return world, version.id, round_.id, clause_ids, tokens
+
+
+def _member_writes(client, token, round_id, clause_ids, check):
+    headers = {"Authorization": f"Bearer {token}"}
+    for n in range(COMMENTS_EACH // 2):
+        clause_id = clause_ids[n % len(clause_ids)]
+        thread = client.post(f"/api/v1/clauses/{clause_id}/comments", headers=headers,
+                             json={"body": f"Thread {n} on *this* clause."})
+        check(thread, 201)
+        if thread.status_code == 201:
+            check(client.post(f"/api/v1/clauses/{clause_id}/comments", headers=headers,
+                              json={"body": "A reply.", "parent_id": thread.get_json()["id"]}), 201)
+    for position in POSITION_CHANGES:
+        for clause_id in clause_ids:
+            check(client.post(f"/api/v1/rounds/{round_id}/positions", headers=headers,
+                              json={"clause_id": clause_id, "position": position}), (200, 201))
+
+
+def _chair_invites(client, slug, prefix, check):
+    token = csrf_token(client, f"/groups/{slug}/members")
+    for n in range(INVITATIONS_EACH):
+        check(client.post(f"/groups/{slug}/invitations", data={
+            "email": f"{prefix}-{n}@example.org", "role": "member", "stakeholder": "academia",
+            "affiliation": "", "csrf_token": token}), 201)
+
+
+def _reads(client, url, check):
+    for _ in range(READS_EACH):
+        check(client.get(url), 200)
+
+
+def test_concurrent_writers_all_land_and_the_record_verifies(app):
+    world, version_id, round_id, clause_ids, tokens = _setup(app)
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def check(response, expected):
+        expected = expected if isinstance(expected, tuple) else (expected,)
+        if response.status_code not in expected or b"database is locked" in response.data:
+            with lock:
+                failures.append(f"{response.request.method} {response.request.path}: "
+                                f"{response.status_code} {response.data[:200]!r}")
+
+    jobs = [(_member_writes, app.test_client(), token, round_id, clause_ids) for token in tokens]
+    for n in range(2):  # the same chair signed in on two clients
+        jobs.append((_chair_invites, sign_in(app.test_client(), world.chair), world.group.slug, f"invitee{n}"))
+    version_url = f"/documents/{world.document.id}/versions/1"
+    jobs += [(_reads, app.test_client(), version_url) for _ in range(2)]
+
+    start = threading.Barrier(len(jobs))
+
+    def run(job, *args):
+        try:
+            start.wait(timeout=60)
+            job(*args, check)
+        except Exception as exc:  # an exception in a thread would otherwise vanish
+            with lock:
+                failures.append(f"{job.__name__}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not any(thread.is_alive() for thread in threads), "a writer hung"
+    assert not failures, "\n".join(failures)
+
+    members, items = len(tokens), len(clause_ids)
+    with app.app_context():
+        def count(model, *where):
+            return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+        assert count(Comment, Comment.version_id == version_id) == members * COMMENTS_EACH
+        assert count(Position, Position.round_id == round_id) == members * items
+        assert count(PositionHistory, PositionHistory.round_id == round_id) == members * items * len(POSITION_CHANGES)
+        assert set(db.session.scalars(select(Position.position).where(Position.round_id == round_id))) == {"abstain"}
+        assert count(Invitation, Invitation.email.like("invitee%")) == 2 * INVITATIONS_EACH
+        assert count(RecordEvent, RecordEvent.kind == "comment.posted") == members * COMMENTS_EACH
+        assert count(RecordEvent, RecordEvent.kind == "position.taken") == members * items * len(POSITION_CHANGES)
+        assert count(RecordEvent, RecordEvent.kind == "invitation.sent") == 2 * INVITATIONS_EACH
+        assert db.session.get(Round, round_id).status == "open"
+        verification = verify_chain()
+        assert verification.ok, verification.to_json()
+        if db.engine.dialect.name == "sqlite":
+            assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
