@@ -1,0 +1,168 @@
+"""Live updates over Socket.IO: rooms per version, permission to join, what events carry, and that
+nothing leaves before the database has committed."""
+import pytest
+
+from deliberation.extensions import db, socketio
+from deliberation.models import Comment, WorkingGroup
+
+from ..conftest import sign_in
+from .comments_support import Api, clauses, counts
+
+_open_sockets = []
+
+
+@pytest.fixture(autouse=True)
+def _disconnect_sockets():
+    """Presence is counted per process: leave no socket behind for the next test."""
+    yield
+    while _open_sockets:
+        sock = _open_sockets.pop()
+        if sock.is_connected():
+            sock.disconnect()
+
+
+def _socket(app, user=None):
+    client = app.test_client()
+    if user is not None:
+        sign_in(client, user)
+    sock = socketio.test_client(app, flask_test_client=client)
+    _open_sockets.append(sock)
+    return client, sock
+
+
+def _join(sock, version_id):
+    return sock.emit("join", {"version_id": version_id}, callback=True)
+
+
+def _events(sock, name):
+    return [event["args"][0] for event in sock.get_received() if event["name"] == name]
+
+
+def test_members_see_comments_replies_and_changes_arrive(app, world):
+    version = world.document.current_version_id
+    clause = clauses(app, version)[1]
+    _, watcher = _socket(app, world.members["academia"][0])
+    assert _join(watcher, version)["ok"] is True
+    watcher.get_received()
+    author_client, _author_socket = _socket(app, world.member)
+    api = Api(author_client)
+    created = api("POST", f"/api/v1/clauses/{clause['id']}/comments",
+                  {"body": "Live!", "selector": {"exact": "human rights"}}).get_json()
+    [event] = _events(watcher, "comment_created")
+    assert event == created  # the API's shape, as an ordinary reader sees it
+    reply = Api(app.test_client(), world.chair)("POST", f"/api/v1/clauses/{clause['id']}/comments",
+                                                {"body": "Reply!", "parent_id": created["id"]}).get_json()
+    received = watcher.get_received()
+    assert [e["args"][0]["id"] for e in received if e["name"] == "comment_created"] == [reply["id"]]
+    api("PATCH", f"/api/v1/comments/{created['id']}", {"body": "Edited live."})
+    [updated] = _events(watcher, "comment_updated")
+    assert updated["body"] == "Edited live." and updated["edited_at"]
+
+
+def test_counts_follow_new_and_resolved_threads(app, world):
+    version = world.document.current_version_id
+    clause = clauses(app, version)[1]
+    _, watcher = _socket(app, world.chair)
+    _join(watcher, version)
+    watcher.get_received()
+    api = Api(app.test_client(), world.member)
+    comment = api("POST", f"/api/v1/clauses/{clause['id']}/comments", {"body": "Open."}).get_json()
+    assert _events(watcher, "thread_count") == [{"version_id": version, "clause_id": clause["id"], "open_threads": 1}]
+    api("POST", f"/api/v1/comments/{comment['id']}/resolve", {})
+    assert _events(watcher, "thread_count")[0]["open_threads"] == 0
+
+
+def test_a_hidden_comment_goes_out_without_its_body(app, world):
+    version = world.document.current_version_id
+    clause = clauses(app, version)[1]
+    api = Api(app.test_client(), world.member)
+    comment = api("POST", f"/api/v1/clauses/{clause['id']}/comments",
+                  {"body": "Something rude.", "selector": {"exact": "outset"}}).get_json()
+    _, watcher = _socket(app)  # anonymous, on a public document whose comments are public
+    _join(watcher, version)
+    watcher.get_received()
+    Api(app.test_client(), world.chair)("POST", f"/api/v1/comments/{comment['id']}/hide", {"reason": "Rude."})
+    [event] = _events(watcher, "comment_updated")
+    assert event["status"] == "hidden"
+    assert event["body"] is None and event["body_html"] is None and event["selector"] is None
+    assert event["hidden_reason"] is None
+    assert "Something rude." not in str(event)
+
+
+def test_presence_counts_viewers(app, world):
+    version = world.document.current_version_id
+    _, first = _socket(app, world.member)
+    assert _join(first, version)["count"] == 1
+    _, second = _socket(app)
+    assert _join(second, version)["count"] == 2
+    assert {"version_id": version, "count": 2} in _events(first, "presence")
+    second.disconnect()
+    assert _events(first, "presence")[-1] == {"version_id": version, "count": 1}
+
+
+def test_no_room_for_a_version_one_may_not_read(app, world):
+    private_version = world.private_document.current_version_id
+    private_clause = clauses(app, private_version)[0]
+    _, outsider = _socket(app, world.outsider)
+    assert _join(outsider, private_version)["error"]["code"] == "not_found"
+    _, anonymous = _socket(app)
+    assert _join(anonymous, private_version)["error"]["code"] == "not_found"
+    _, other = _socket(app, world.other_member)
+    assert _join(other, private_version)["error"]["code"] == "not_found"
+    Api(app.test_client(), world.member)("POST", f"/api/v1/clauses/{private_clause['id']}/comments",
+                                         {"body": "Members only."})
+    for sock in (outsider, anonymous, other):
+        assert _events(sock, "comment_created") == []
+
+
+def test_readers_without_the_right_to_comments_get_presence_but_no_comments(app, world):
+    with app.app_context():
+        db.session.get(WorkingGroup, world.group.id).public_comments = False
+        db.session.commit()
+    version = world.document.current_version_id
+    clause = clauses(app, version)[1]
+    _, anonymous = _socket(app)
+    assert _join(anonymous, version)["ok"] is True  # the text is public; the comments are not
+    _, member = _socket(app, world.members["government"][0])
+    _join(member, version)
+    anonymous.get_received()
+    member.get_received()
+    Api(app.test_client(), world.member)("POST", f"/api/v1/clauses/{clause['id']}/comments", {"body": "Inside."})
+    assert _events(anonymous, "comment_created") == []
+    assert len(_events(member, "comment_created")) == 1
+
+
+def test_events_leave_only_after_the_commit(app, world, monkeypatch):
+    version = world.document.current_version_id
+    clause = clauses(app, version)[1]
+    _, watcher = _socket(app, world.chair)
+    _join(watcher, version)
+    watcher.get_received()
+    before = counts(app)
+
+    def fail_after_the_service(*_args, **_kwargs):
+        raise RuntimeError("the response could not be built")
+
+    # The service has written and queued its events; then the request fails and rolls back.
+    monkeypatch.setattr("deliberation.api.comments.comment_json", fail_after_the_service)
+    response = Api(app.test_client(), world.member)("POST", f"/api/v1/clauses/{clause['id']}/comments",
+                                                    {"body": "Never seen."})
+    assert response.status_code == 500
+    assert watcher.get_received() == []
+    assert counts(app) == before
+    with app.app_context():
+        assert db.session.query(Comment).count() == 0
+
+
+def test_api_clients_connect_with_a_token(app, world):
+    from deliberation.services.accounts import create_token
+    from deliberation.models import User
+
+    with app.app_context():
+        _row, token = create_token(db.session.get(User, world.member.id))
+        db.session.commit()
+    sock = socketio.test_client(app, auth={"token": token})
+    bad = socketio.test_client(app, auth={"token": "dlb_nonsense"})
+    _open_sockets.extend([sock, bad])
+    assert _join(sock, world.private_document.current_version_id)["ok"] is True
+    assert _join(bad, world.private_document.current_version_id)["error"]["code"] == "not_found"
