@@ -140,6 +140,12 @@ def named_positions(round_: Round, item: RoundItem) -> list[tuple[Voter, Positio
     return [(voter, positions.get((item.id, voter.user_id))) for voter in electorate(round_)]
 
 
+def tally_for_reader(user, round_: Round) -> RoundTally | None:
+    """The tally this reader may see (closing a due round first), or None while it is hidden from them."""
+    read_round(round_)
+    return round_tally(round_) if tally_visible(user, round_) else None
+
+
 def visible_tally(user, round_: Round) -> RoundTally:
     """The tally as this reader may see it (closing a due round first), or Forbidden/Unauthorized."""
     read_round(round_)
