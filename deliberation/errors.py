@@ -1,7 +1,7 @@
 """Error pages and JSON errors: `{"error": {"code", "message"}}` under /api/, a page elsewhere."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -58,6 +58,10 @@ def register(app) -> None:
         # Losing the database is an outage, not a bug: a plain 503, never a stack trace.
         log.error("database unavailable: %s", exc.__class__.__name__)
         db.session.remove()
+        # Render as anonymous: loading the signed-in user would ask the database again, from the error page.
+        from .extensions import login_manager
+
+        g._login_user = login_manager.anonymous_user()
         return error_response(503, "unavailable", "The service is briefly unavailable. Please try again shortly.")
 
     @app.errorhandler(Exception)
