@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgres browsers clean
+.PHONY: run test test-postgres browsers bench bench-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,23 @@ browsers:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	      || echo "Could not install chromium; browser tests will be skipped."; \
 	  else echo "Chromium is not installed (apt-get install chromium chromium-driver); browser tests will be skipped."; fi; \
+	fi
+
+## make bench: build data at scale, measure, print a table, write bench/results/latest.json (docs/performance.md)
+bench: $(VENV)/.bench bench-tools
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+$(VENV)/.bench: bench/requirements.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+## The load generator for section f: Debian's wrk, installed when missing and we are root.
+bench-tools:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || echo "Could not install wrk; section f uses the slower Python load generator."; \
+	  else echo "wrk is not installed (apt-get install wrk); section f uses the slower Python load generator."; fi; \
 	fi
 
 clean:
