@@ -7,13 +7,14 @@ Reading notifications is private bookkeeping, not part of the deliberation recor
 """
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
-from ..models import Comment, Notification, User
+from ..models import Clause, Comment, Document, Notification, User
 from ..models._base import utcnow
 from ..sanitize import plain_text
 from .errors import NotFound
@@ -100,14 +101,24 @@ def unread_count(user) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def list_notifications(user, page: int = 1) -> tuple[list[Notification], bool]:
-    """Newest first, PAGE_SIZE a page, actor loaded in the same query; and whether more pages follow."""
-    rows = list(db.session.scalars(
-        select(Notification).options(joinedload(Notification.actor))
+@dataclass(frozen=True)
+class NotificationRow:
+    notification: Notification
+    clause: Clause | None
+    document_title: str | None
+
+
+def list_notifications(user, page: int = 1) -> tuple[list[NotificationRow], bool]:
+    """Newest first, PAGE_SIZE a page, with the actor and where it happened, in one query; and whether
+    more pages follow."""
+    rows = db.session.execute(
+        select(Notification, Clause, Document.title).options(joinedload(Notification.actor))
+        .outerjoin(Comment, Comment.id == Notification.comment_id)
+        .outerjoin(Clause, Clause.id == Comment.clause_id).outerjoin(Document, Document.id == Comment.document_id)
         .where(Notification.user_id == user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        .offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    return [NotificationRow(*row) for row in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
 
 def mark_all_read(user) -> int:
