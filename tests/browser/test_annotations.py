@@ -1,0 +1,195 @@
+"""Annotating in a real browser: select words, annotate them, see it arrive live in a second browser,
+reply, see the reply arrive; offsets past astral characters; a busy clause at wide and phone widths."""
+import re
+
+from sqlalchemy import select
+
+from deliberation.extensions import db
+from deliberation.models import Clause, User
+
+from .conftest import screenshot
+
+SELECT_WORDS = """([clauseId, words]) => {
+  const text = document.querySelector(`.clause[data-clause-id="${clauseId}"] [data-clause-text]`);
+  const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(words);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + words.length);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    return true;
+  }
+  return false;
+}"""
+
+
+def _world_and_clause(live_server):
+    def build(make):
+        world = make.world()
+        clause = db.session.scalar(select(Clause).where(Clause.version_id == world.document.current_version_id,
+                                                        Clause.number == "1"))
+        return world, {"id": clause.id, "key": clause.key}
+    return live_server.build(build)
+
+
+def test_annotate_then_reply_live_in_two_browsers(live_server, new_page):
+    world, clause = _world_and_clause(live_server)
+    version_url = f"/documents/{world.document.id}/versions/1"
+    alice = new_page(world.member)
+    bob = new_page(world.members["academia"][0])
+    alice.goto(version_url)
+    bob.goto(f"{version_url}/clauses/{clause['key']}")
+    bob.wait_for_selector("[data-presence]:not([hidden])")
+    alice.wait_for_function("document.querySelector('[data-presence-text]').textContent.includes('2 people')")
+
+    assert alice.evaluate(SELECT_WORDS, [clause["id"], "human rights"])
+    button = alice.locator(".annotate-button")
+    button.wait_for(state="visible")
+    button.click()
+    composer = alice.locator(f"#compose-{clause['key']} form")
+    composer.wait_for(state="visible")
+    assert composer.locator("[data-quote-text]").inner_text() == "human rights"
+    composer.locator("textarea[name=body]").fill("Which *human rights* do we mean?")
+    composer.locator("label.kind-choice--question").click()
+    composer.locator("button[type=submit]").click()
+    alice.locator(".thread-list .comment").first.wait_for()
+    assert alice.locator(".thread-list .comment .kind--question").count() == 1
+    assert alice.locator(f'.clause[data-clause-id="{clause["id"]}"] mark.anno').inner_text() == "human rights"
+    assert alice.url.endswith(version_url)  # no reload, no navigation
+
+    # Bob sees it arrive without reloading, with its highlight, and the polite announcement.
+    comment = bob.locator(".thread-list > li.comment").first
+    comment.wait_for()
+    assert "Which human rights do we mean?" in comment.inner_text()
+    bob.wait_for_selector("mark.anno")
+    bob.wait_for_function("document.querySelector('[data-announcer]').textContent.includes('New comment by')")
+    comment.locator("details[data-action=reply] > summary").first.click()
+    reply_form = comment.locator("details[data-action=reply] form").first
+    reply_form.locator("textarea").fill("Those in the **Covenant**.")
+    reply_form.locator("button[type=submit]").click()
+    bob.locator(".replies .comment").first.wait_for()
+
+    # Alice sees the reply appear in her open margin.
+    reply = alice.locator(".thread-list .replies .comment").first
+    reply.wait_for()
+    assert "Those in the Covenant." in reply.inner_text()
+    assert alice.locator(f'[data-clause-id="{clause["id"]}"] [data-open-count]').inner_text() == "1"
+    screenshot(alice, "annotations-live-wide")
+    assert alice.console_errors == [] and bob.console_errors == []
+
+
+def test_keyboard_shortcut_and_offsets_past_astral_characters(live_server, new_page):
+    source = "# Unicode\n\n## 1. One\n\nWe 🌍 protect 𝔘nicode rights here, and rights there.\n"
+
+    def build(make):
+        world = make.world()
+        from deliberation.services.documents import create_document
+
+        document = create_document(db.session.get(User, world.chair.id), world.group, title="Unicode",
+                                   fmt="markdown", source=source, public=True)
+        db.session.flush()
+        clause = db.session.scalar(select(Clause).where(Clause.version_id == document.current_version_id))
+        return world, document.id, {"id": clause.id, "key": clause.key, "text": clause.text}
+
+    world, document_id, clause = live_server.build(build)
+    page = new_page(world.member)
+    page.goto(f"/documents/{document_id}/versions/1")
+    assert page.evaluate(SELECT_WORDS, [clause["id"], "rights here"])
+    page.locator(".annotate-button").wait_for(state="visible")
+    page.keyboard.press("Alt+Shift+A")
+    form = page.locator(f"#compose-{clause['key']} form")
+    form.wait_for(state="visible")
+    start = clause["text"].index("rights here")  # code points, as the server counts
+    assert form.locator("[data-selector=start]").input_value() == str(start)
+    assert form.locator("[data-selector=end]").input_value() == str(start + len("rights here"))
+    form.locator("textarea[name=body]").fill("Only here?")
+    with page.expect_response(re.compile(r"/api/v1/clauses/\d+/comments$")) as response:
+        form.locator("button[type=submit]").click()
+    assert response.value.json()["selector"]["start"] == start
+    page.reload()
+    assert page.locator("mark.anno").inner_text() == "rights here"
+    assert page.console_errors == []
+
+
+def _busy_clause(make):
+    """30 threads on one clause: replies three deep, amendments, objections, a hidden comment,
+    dispositions, an edited comment and resolved threads."""
+    from deliberation.services.comments import edit_comment, post_comment
+    from deliberation.services.moderation import set_disposition, set_hidden, set_resolved
+
+    world = make.world()
+    chair = db.session.get(User, world.chair.id)
+    people = [db.session.get(User, u.id) for users in world.members.values() for u in users]
+    clause = db.session.scalar(select(Clause).where(Clause.version_id == world.document.current_version_id,
+                                                    Clause.number == "1"))
+    words = ["Laws", "should respect", "human rights", "from the outset"]
+    for n in range(30):
+        author = people[n % len(people)]
+        kind = ("comment", "question", "amendment", "objection")[n % 4]
+        root = post_comment(author, clause, kind=kind,
+                            body=f"Thread {n + 1}: " + ("a *short* remark." if n % 3 else
+                                                        "a longer remark that explains why the wording matters "
+                                                        "for member states and for civil society alike."),
+                            selector={"exact": words[n % 4]} if n % 2 == 0 else None,
+                            replacement_text="must respect and protect" if kind == "amendment" else None)
+        if n % 3 == 0:
+            reply = post_comment(people[(n + 1) % len(people)], clause, body="I agree with this.", parent_id=root.id)
+            post_comment(author, clause, body=f"Thanks @{people[(n + 1) % len(people)].handle}.", parent_id=reply.id)
+        if n % 5 == 0:
+            set_disposition(chair, root, disposition=("accepted", "not_accepted", "noted")[n % 3],
+                            rationale="Discussed at the meeting of 3 March.")
+        if n == 7:
+            set_hidden(chair, root, reason="Personal remarks.")
+        if n == 4:
+            edit_comment(author, root, body=root.body_source + " (edited)")
+        if n % 6 == 1:
+            set_resolved(chair, root)
+    return world, {"id": clause.id, "key": clause.key}
+
+
+def test_busy_clause_at_wide_and_phone_width(live_server, new_page):
+    world, clause = live_server.build(_busy_clause)
+    url = f"/documents/{world.document.id}/versions/1/clauses/{clause['key']}"
+    page = new_page(world.chair, width=1280, height=1000)
+    page.goto(url)
+    assert page.locator(".thread-list > li.comment").count() == 30
+    assert page.locator("mark.anno").count() >= 10
+    assert page.locator(".comment--hidden").count() == 1
+    margin = page.locator(".margin").bounding_box()
+    text = page.locator(".clause__text").bounding_box()
+    assert margin["x"] >= text["x"] + text["width"], "the threads sit beside the text on a wide screen"
+    screenshot(page, "annotations-busy-clause-wide")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), "sideways scroll"
+    margin = page.locator(".margin").bounding_box()
+    text = page.locator(".clause__text").bounding_box()
+    assert margin["y"] >= text["y"] + text["height"] - 1, "the threads sit below the text on a phone"
+    screenshot(page, "annotations-busy-clause-phone")
+    assert page.console_errors == []
+
+
+def test_version_page_opens_a_clause_discussion_in_the_margin(live_server, new_page):
+    world, clause = live_server.build(_busy_clause)
+    page = new_page(world.member, width=1280, height=1000)
+    page.goto(f"/documents/{world.document.id}/versions/1")
+    toggle = page.locator(f'[data-clause-id="{clause["id"]}"] [data-toggle-threads]')
+    assert toggle.locator("[data-open-count]").inner_text() == "25"  # 30 threads, 5 of them resolved
+    toggle.click()
+    page.locator(f"#threads-{clause['key']} .thread-list > li.comment").first.wait_for()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator(".comment--hidden").count() == 0  # members other than its author do not see it
+    screenshot(page, "annotations-version-wide")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    screenshot(page, "annotations-version-phone")
+    chair = new_page(world.chair, width=1280, height=1000)
+    chair.goto(f"/documents/{world.document.id}/comments")
+    screenshot(chair, "annotations-all-comments")
+    member = new_page(world.members["government"][0], width=1280, height=900)
+    member.goto("/notifications")
+    screenshot(member, "annotations-notifications")
+    assert page.console_errors == [] and chair.console_errors == []
