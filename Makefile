@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgres browsers bench bench-tools clean
+.PHONY: run test test-postgres browsers bench bench-tools clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ browsers:
 	      || echo "Could not install chromium; browser tests will be skipped."; \
 	  else echo "Chromium is not installed (apt-get install chromium chromium-driver); browser tests will be skipped."; fi; \
 	fi
+
+## make translations: extract interface strings, update the fr/es catalogs, compile the .mo files
+TRANSLATIONS := deliberation/translations
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k lazy_gettext -k _l -k N_ --no-location -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 ## make bench: build data at scale, measure, print a table, write bench/results/latest.json (docs/performance.md)
 bench: $(VENV)/.bench bench-tools

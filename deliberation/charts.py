@@ -13,18 +13,20 @@ from fractions import Fraction
 
 from markupsafe import Markup, escape
 
+from .i18n import N_
 from .services.tally_rules import share_percent
 
-OUTCOME_LABELS = {"adopted": "Adopted", "not_adopted": "Not adopted", "no_quorum": "No quorum", "blocked": "Blocked"}
+OUTCOME_LABELS = {"adopted": N_("Adopted"), "not_adopted": N_("Not adopted"), "no_quorum": N_("No quorum"),
+                  "blocked": N_("Blocked")}
 # Support bands, strongest first: (class suffix, legend label). A tie sits with "no majority".
 BANDS = [
-    ("4", "3/4 or more support"),
-    ("3", "2/3 to 3/4"),
-    ("2", "over 1/2, under 2/3"),
-    ("1", "1/3 to 1/2: no majority"),
-    ("0", "under 1/3"),
-    ("none", "no one took sides"),
-    ("na", "no eligible members"),
+    ("4", N_("3/4 or more support")),
+    ("3", N_("2/3 to 3/4")),
+    ("2", N_("over 1/2, under 2/3")),
+    ("1", N_("1/3 to 1/2: no majority")),
+    ("0", N_("under 1/3")),
+    ("none", N_("no one took sides")),
+    ("na", N_("no eligible members")),
 ]
 SEGMENTS = [("endorse", "Endorse"), ("endorse_with_reservations", "With reservations"),
             ("abstain", "Abstain"), ("object", "Object")]

@@ -10,19 +10,20 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import N_
 from ._base import UTCDateTime, utcnow
 
 COMMENT_KINDS = {
-    "comment": "Comment",
-    "question": "Question",
-    "amendment": "Proposed amendment",
-    "objection": "Objection",
+    "comment": N_("Comment"),
+    "question": N_("Question"),
+    "amendment": N_("Proposed amendment"),
+    "objection": N_("Objection"),
 }
 DISPOSITIONS = {
-    "accepted": "Accepted",
-    "accepted_in_part": "Accepted in part",
-    "not_accepted": "Not accepted",
-    "noted": "Noted",
+    "accepted": N_("Accepted"),
+    "accepted_in_part": N_("Accepted in part"),
+    "not_accepted": N_("Not accepted"),
+    "noted": N_("Noted"),
 }
 
 

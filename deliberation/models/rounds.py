@@ -9,19 +9,20 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import N_
 from ._base import UTCDateTime, utcnow
 
 POSITION_LABELS = {
-    "endorse": "Endorse",
-    "endorse_with_reservations": "Endorse with reservations",
-    "abstain": "Abstain",
-    "object": "Object",
+    "endorse": N_("Endorse"),
+    "endorse_with_reservations": N_("Endorse with reservations"),
+    "abstain": N_("Abstain"),
+    "object": N_("Object"),
 }
 DESIGNATIONS = {
-    "full_consensus": "Full consensus",
-    "consensus": "Consensus",
-    "strong_support": "Strong support with significant opposition",
-    "divergence": "Divergence",
+    "full_consensus": N_("Full consensus"),
+    "consensus": N_("Consensus"),
+    "strong_support": N_("Strong support with significant opposition"),
+    "divergence": N_("Divergence"),
 }
 
 

@@ -1,5 +1,6 @@
 """Account settings: name, language, password, personal API tokens, signing out everywhere, deletion."""
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..security.credentials import check_password
@@ -36,7 +37,7 @@ def profile():
         return _page(400, profile_form=form)
     current_user.name = form.name.data.strip()
     current_user.locale = form.locale.data or None
-    flash("Your profile is saved.", "success")
+    flash(_("Your profile is saved."), "success")
     return redirect(url_for(".settings"))
 
 
@@ -52,7 +53,7 @@ def password():
         except ServiceError as exc:
             form_error(form, exc)
         else:
-            flash("Your password is changed.", "success")
+            flash(_("Your password is changed."), "success")
             return redirect(url_for(".settings"))
     return _page(400, password_form=form)
 
@@ -73,7 +74,7 @@ def create_token():
 def revoke_token(token_id: int):
     if EmptyForm().validate_on_submit():
         accounts.revoke_token(current_user, token_id)
-        flash("The token is revoked.", "success")
+        flash(_("The token is revoked."), "success")
     return redirect(url_for(".settings"))
 
 
@@ -83,7 +84,7 @@ def sign_out_everywhere():
     if EmptyForm().validate_on_submit():
         accounts.sign_out_everywhere(current_user)
         login_user(current_user)  # this browser stays signed in with the new epoch
-        flash("You are signed out on every other device.", "success")
+        flash(_("You are signed out on every other device."), "success")
     return redirect(url_for(".settings"))
 
 
@@ -100,6 +101,6 @@ def delete():
         else:
             logout_user()
             session.clear()
-            flash("Your account is deleted. What you wrote stays in the record as by a former member.", "info")
+            flash(_("Your account is deleted. What you wrote stays in the record as by a former member."), "info")
             return redirect(url_for("main.home"))
     return _page(status, delete_form=form)

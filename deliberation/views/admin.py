@@ -1,5 +1,6 @@
 """Site administration: working groups, their chairs, and accounts."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -43,7 +44,7 @@ def new_group():
         except ServiceError as exc:
             form_error(form, exc)
         else:
-            flash("The working group is created. Now appoint its chairs.", "success")
+            flash(_("The working group is created. Now appoint its chairs."), "success")
             return redirect(url_for(".chairs", slug=group.slug))
     return render_template("admin/new_group.html", form=form), 400 if form.is_submitted() else 200
 
@@ -66,9 +67,10 @@ def chairs(slug: str):
             form_error(form, exc)
         else:
             if user is not None:
-                flash(f"{user.name} is a chair of {group.name}.", "success")
+                flash(_("%(user)s is a chair of %(group)s.", user=user.name, group=group.name), "success")
             else:
-                flash(f"Invitation to chair sent to {invitation.email}. Link: {link}", "success")
+                flash(_("Invitation to chair sent to %(email)s. Link: %(link)s", email=invitation.email, link=link),
+                      "success")
             return redirect(url_for(".chairs", slug=group.slug))
     current_chairs = list(db.session.scalars(select(Membership).where(
         Membership.working_group_id == group.id, Membership.role == "chair")))
@@ -86,7 +88,8 @@ def toggle_active(user_id: int):
         user.session_epoch += 1  # a suspended account is signed out at once
         append_event("account.suspended" if not user.active else "account.reactivated",
                      actor=current_user, subject=user)
-        flash(f"{user.name} is {'active' if user.active else 'suspended'}.", "success")
+        message = _("%(name)s is active.") if user.active else _("%(name)s is suspended.")
+        flash(message % {"name": user.name}, "success")
     return redirect(url_for(".index"))
 
 
@@ -103,7 +106,7 @@ def delete_user(user_id: int):
             form_error(form, exc)
             status = exc.status
         else:
-            flash("The account is deleted.", "success")
+            flash(_("The account is deleted."), "success")
             return redirect(url_for(".index"))
     elif form.is_submitted():
         status = 400

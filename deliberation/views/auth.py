@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..security.limits import RateLimited, authenticate_with_backoff, limited
@@ -49,7 +50,7 @@ def logout():
     if EmptyForm().validate_on_submit():
         logout_user()
         session.clear()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -73,7 +74,7 @@ def accept(token: str):
         else:
             if not current_user.is_authenticated:
                 _sign_in(user, remember=False)
-            flash(f"Welcome to {invitation.working_group.name}.", "success")
+            flash(_("Welcome to %(name)s.", name=invitation.working_group.name), "success")
             return redirect(url_for("groups.show", slug=invitation.working_group.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation, as_self=as_self), status

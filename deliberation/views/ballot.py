@@ -2,6 +2,7 @@
 import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from ..security import Permission
@@ -50,7 +51,8 @@ def ballot(round_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
         return _page(round_, exc.status, answers=answers)
-    flash(f"Saved {changed} position(s)." if changed else "Nothing changed.", "success")
+    saved = ngettext("Saved %(num)s position.", "Saved %(num)s positions.", changed)
+    flash(saved if changed else _("Nothing changed."), "success")
     return redirect(url_for(".ballot", round_id=round_id))
 
 
@@ -61,5 +63,5 @@ def add_statement(round_id: int, item_id: int):
     if not form.validate_on_submit():
         raise Invalid("Write the statement (the form may have expired).", field="body")
     add_minority_statement(current_user, round_, item_id, form.body.data)
-    flash("Your minority statement is attached to the record.", "success")
+    flash(_("Your minority statement is attached to the record."), "success")
     return redirect(url_for("rounds.show", round_id=round_id, _anchor=f"record-{item_id}"))

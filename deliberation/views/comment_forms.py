@@ -1,5 +1,6 @@
 """Forms for discussing clauses. Templates write their HTML by hand (one reply form per comment needs
 ids of its own); these classes read and CSRF-check what comes back. Services do the real validation."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
@@ -17,9 +18,10 @@ def _optional_int(value: str | None, field: str) -> int | None:
 
 
 class CommentForm(FlaskForm):
-    kind = SelectField("Kind", choices=list(COMMENT_KINDS.items()), default="comment", validate_choice=False)
-    body = TextAreaField("Comment")
-    replacement_text = TextAreaField("Proposed text")
+    kind = SelectField(_l("Kind"), choices=[(key, _l(label)) for key, label in COMMENT_KINDS.items()], default="comment",
+                       validate_choice=False)
+    body = TextAreaField(_l("Comment"))
+    replacement_text = TextAreaField(_l("Proposed text"))
     parent_id = HiddenField()
     selector_exact = HiddenField()
     selector_prefix = HiddenField()
@@ -40,18 +42,19 @@ class CommentForm(FlaskForm):
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField("Comment")
-    replacement_text = TextAreaField("Proposed text")
+    body = TextAreaField(_l("Comment"))
+    replacement_text = TextAreaField(_l("Proposed text"))
 
 
 class HideForm(FlaskForm):
-    reason = StringField("Reason")
+    reason = StringField(_l("Reason"))
     hidden = HiddenField(default="1")
 
 
 class DispositionForm(FlaskForm):
-    disposition = SelectField("Disposition", choices=list(DISPOSITIONS.items()), validate_choice=False)
-    rationale = TextAreaField("Rationale")
+    disposition = SelectField(_l("Disposition"), choices=[(key, _l(label)) for key, label in DISPOSITIONS.items()],
+                              validate_choice=False)
+    rationale = TextAreaField(_l("Rationale"))
     version_id = HiddenField()
 
     def carrying_version(self) -> int | None:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import translated
 from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Document, Version
 from ..security import Permission, require
 from ..services import threads
@@ -61,7 +62,8 @@ def clause_annotations(version: Version, clause: Clause) -> Margin:
 
 @bp.app_context_processor
 def comment_labels() -> dict:
-    return {"COMMENT_KINDS": COMMENT_KINDS, "DISPOSITIONS": DISPOSITIONS, "author_name": threads.author_name}
+    return {"COMMENT_KINDS": translated(COMMENT_KINDS), "DISPOSITIONS": translated(DISPOSITIONS),
+            "author_name": threads.author_name}
 
 
 @bp.app_template_filter("comment_time")

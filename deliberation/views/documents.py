@@ -1,5 +1,6 @@
 """Documents: importing a draft (preview, then publish), reading a version clause by clause, permalinks."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..importer import DraftImportError, decode_upload
@@ -37,7 +38,7 @@ def import_draft(slug: str):
         if form.action.data == "publish":
             document = document_service.create_document(current_user, group, title=form.title.data or "",
                                                         fmt=fmt, source=source, public=form.public.data)
-            flash("Version 1 is published and open for comment.", "success")
+            flash(_("Version 1 is published and open for comment."), "success")
             return redirect(url_for(".version", document_id=document.id, number=1))
         title, flat = document_service.preview_draft(fmt, source)
     except ServiceError as exc:
@@ -95,7 +96,7 @@ def settings(document_id: int):
         except ServiceError as exc:
             form_error(form, exc)
         else:
-            flash("Document settings saved.", "success")
+            flash(_("Document settings saved."), "success")
             return redirect(url_for(".show", document_id=document.id))
     return render_template("documents/settings.html", document=document, form=form), \
         400 if form.is_submitted() else 200

@@ -1,5 +1,6 @@
 """Working-group pages: overview, settings and stakeholder groups, members and invitations."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -38,7 +39,7 @@ def settings(slug: str):
         except ServiceError as exc:
             form_error(form, exc)
         else:
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for(".settings", slug=slug))
     return _settings_page(group, form=form, status=400 if form.is_submitted() else 200)
 
@@ -60,7 +61,7 @@ def add_stakeholder(slug: str):
         except ServiceError as exc:
             form_error(form, exc)
         else:
-            flash("Stakeholder group added.", "success")
+            flash(_("Stakeholder group added."), "success")
             return redirect(url_for(".settings", slug=slug))
     return _settings_page(group, stakeholder_form=form, status=400)
 
@@ -73,9 +74,9 @@ def rename_stakeholder(slug: str):
         try:
             group_service.rename_stakeholder_group(current_user, group, int(form.stakeholder_id.data), form.name.data)
         except (ServiceError, ValueError) as exc:
-            flash(getattr(exc, "message", "No such stakeholder group."), "error")
+            flash(getattr(exc, "message", _("No such stakeholder group.")), "error")
             return _settings_page(group, status=getattr(exc, "status", 400))
-        flash("Stakeholder group renamed.", "success")
+        flash(_("Stakeholder group renamed."), "success")
     return redirect(url_for(".settings", slug=slug))
 
 
@@ -117,7 +118,7 @@ def invite(slug: str):
             form_error(form, exc)
         else:
             link = send_invitation(invitation, secret)
-            flash(f"Invitation created for {invitation.email}.", "success")
+            flash(_("Invitation created for %(email)s.", email=invitation.email), "success")
             return _members_page(group, _invite_form(group), status=201, new_link=link)
     return _members_page(group, form, status=400)
 
@@ -127,7 +128,7 @@ def revoke_invitation(slug: str, invitation_id: int):
     group = load_group(slug, Permission.MANAGE_GROUP)
     if EmptyForm().validate_on_submit():
         group_service.revoke_invitation(current_user, group, invitation_id)
-        flash("Invitation revoked.", "success")
+        flash(_("Invitation revoked."), "success")
     return redirect(url_for(".members", slug=slug))
 
 
@@ -140,5 +141,5 @@ def remove_member(slug: str, membership_id: int):
         except ServiceError as exc:
             flash(exc.message, "error")
             return _members_page(group, _invite_form(group), status=exc.status)
-        flash("Member removed.", "success")
+        flash(_("Member removed."), "success")
     return redirect(url_for(".members", slug=slug))

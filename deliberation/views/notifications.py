@@ -1,6 +1,7 @@
 """Notifications: the list (replies, mentions, dispositions), opening one, marking all read, and the
 unread count every page shows in its header."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..services import notifications as notification_service
@@ -41,5 +42,6 @@ def open_one(notification_id: int):
 def mark_all_read():
     if EmptyForm().validate_on_submit():
         count = notification_service.mark_all_read(current_user)
-        flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
+        flash(ngettext("%(num)s notification marked as read.", "%(num)s notifications marked as read.", count),
+              "success")
     return redirect(url_for(".index"))

@@ -1,6 +1,7 @@
 """The record of a round: named positions, CSV downloads, designations, minority statements switch, and
 the document's formal-objection register with the chair's responses and withdrawals."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
@@ -56,7 +57,7 @@ def designate(round_id: int, item_id: int):
     if not form.validate_on_submit():
         raise Invalid("Choose a designation from the list.", field="designation")
     round_service.designate(current_user, round_, item_id, form.designation.data, form.note.data or "")
-    flash("Designation recorded.", "success")
+    flash(_("Designation recorded."), "success")
     return redirect(url_for("rounds.show", round_id=round_id, _anchor=f"record-{item_id}"))
 
 
@@ -66,7 +67,7 @@ def toggle_statements(round_id: int):
     form = ToggleForm()
     if form.validate_on_submit():
         round_service.set_statements_open(current_user, round_, form.accept.data == "1")
-        flash("Minority statements are open." if round_.statements_open else "Minority statements are closed.",
+        flash(_("Minority statements are open.") if round_.statements_open else _("Minority statements are closed."),
               "success")
     return redirect(url_for("rounds.show", round_id=round_id, _anchor="record"))
 
@@ -98,7 +99,7 @@ def respond(position_id: int):
     if not form.validate_on_submit():
         raise Invalid("Write the response.", field="response")
     objection_service.respond_to_objection(current_user, round_, position, form.response.data)
-    flash("Response recorded on the register.", "success")
+    flash(_("Response recorded on the register."), "success")
     return redirect(url_for(".objections", document_id=round_.version.document_id, _anchor=f"objection-{position_id}"))
 
 
@@ -107,6 +108,6 @@ def withdraw(position_id: int):
     position, round_ = _objection(position_id, Permission.TAKE_POSITION)
     if EmptyForm().validate_on_submit():
         objection_service.withdraw_objection(current_user, round_, position)
-        flash("Your formal objection is withdrawn.", "success")
+        flash(_("Your formal objection is withdrawn."), "success")
     return redirect(url_for(".objections", document_id=round_.version.document_id, _anchor=f"objection-{position_id}"))
 

@@ -1,11 +1,14 @@
 """Round pages: opening a round from a version, the round's page with its live tally and consensus map,
 closing it, adopting the version, and the list of a document's rounds."""
 from datetime import timezone
+from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import format_percent, gettext as _
 from flask_login import current_user
 
 from .. import charts
+from ..i18n import translated
 from ..models import Round
 from ..models.rounds import DESIGNATIONS, POSITION_LABELS
 from ..security import Permission, require
@@ -61,7 +64,7 @@ def open_round(document_id: int, number: int):
             form_error(form, exc)
             status = exc.status
         else:
-            flash("The round is open. Members can take their positions now.", "success")
+            flash(_("The round is open. Members can take their positions now."), "success")
             return redirect(url_for(".show", round_id=round_.id))
     return render_template("rounds/new.html", document=document, version=version, form=form,
                            clauses=version_clauses(version)), status
@@ -88,7 +91,7 @@ def close(round_id: int):
     round_ = load_round_page(round_id, Permission.RUN_ROUNDS)
     if EmptyForm().validate_on_submit():
         round_service.close_round(current_user, round_)
-        flash("The round is closed and its results are frozen. Record a designation for each item.", "success")
+        flash(_("The round is closed and its results are frozen. Record a designation for each item."), "success")
     return redirect(url_for(".show", round_id=round_id))
 
 
@@ -98,7 +101,7 @@ def adopt(document_id: int, number: int):
     version = load_version(document, number)
     if EmptyForm().validate_on_submit():
         round_service.adopt_version(current_user, version)
-        flash("The version is adopted. Expressions of support are open.", "success")
+        flash(_("The version is adopted. Expressions of support are open."), "success")
     return redirect(url_for("documents.version", document_id=document.id, number=number))
 
 
@@ -122,11 +125,13 @@ def tally_bars(tally, entry):
 
 @bp.app_context_processor
 def round_labels():
-    return {"position_labels": POSITION_LABELS, "designation_labels": DESIGNATIONS,
-            "outcome_labels": charts.OUTCOME_LABELS, "support_bands": charts.BANDS,
+    return {"position_labels": translated(POSITION_LABELS), "designation_labels": translated(DESIGNATIONS),
+            "outcome_labels": translated(charts.OUTCOME_LABELS), "support_bands": charts.BANDS,
             "rule_labels": dict(RULE_CHOICES), "threshold_labels": dict(THRESHOLD_CHOICES), "item_label": item_label}
 
 
 @bp.app_template_filter("percent")
 def percent(share: str | None) -> str:
-    return charts.percent(share)
+    # The same rounding as everywhere (one decimal, half up), written the reader's way: 66,7 % in French.
+    shown = charts.percent(share)
+    return format_percent(Decimal(shown[:-1]) / 100, "#,##0.0%") if shown.endswith("%") else shown

@@ -1,5 +1,6 @@
 """Expressions of support for an adopted version: the public form and list, and the chair's review."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
@@ -32,7 +33,7 @@ def support(document_id: int, number: int):
         except ServiceError as exc:
             form_error(form, exc)
             return _page(document, version, form, exc.status)
-        flash("Thank you. A chair will verify your expression of support before it is listed.", "success")
+        flash(_("Thank you. A chair will verify your expression of support before it is listed."), "success")
         return redirect(url_for(".support", document_id=document_id, number=number))
     return _page(document, version, form, 400 if form.is_submitted() else 200)
 

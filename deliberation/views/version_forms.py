@@ -1,4 +1,5 @@
 """Forms of the version pages: a revised draft to import, and the chair's actions on orphaned annotations."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -6,13 +7,13 @@ from wtforms.validators import Length, Optional
 
 
 class NewVersionForm(FlaskForm):
-    label = StringField("Label", validators=[Optional(), Length(max=120)])
-    format = SelectField("Format of pasted text", choices=[("markdown", "Markdown"), ("text", "Plain text")])
-    source = TextAreaField("Paste the revised draft", validators=[Optional()])
-    file = FileField("…or upload a file (.md, .txt, .docx; 2 MB at most)")
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=120)])
+    format = SelectField(_l("Format of pasted text"), choices=[("markdown", "Markdown"), ("text", _l("Plain text"))])
+    source = TextAreaField(_l("Paste the revised draft"), validators=[Optional()])
+    file = FileField(_l("…or upload a file (.md, .txt, .docx; 2 MB at most)"))
     action = HiddenField(default="preview")
 
 
 class ReattachForm(FlaskForm):
-    clause_id = SelectField("Clause", coerce=int, choices=[], validate_choice=False)
-    quote = StringField("Words to attach it to (optional)", validators=[Optional(), Length(max=2000)])
+    clause_id = SelectField(_l("Clause"), coerce=int, choices=[], validate_choice=False)
+    quote = StringField(_l("Words to attach it to (optional)"), validators=[Optional(), Length(max=2000)])

@@ -1,6 +1,7 @@
 """Versions: importing a revised draft (paste or upload -> preview with the clause matching -> publish),
 comparing any two versions inline or side by side, and the chair's list of orphaned annotations."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..models import CommentAnchor
@@ -45,8 +46,8 @@ def new_version(document_id: int):
             version, plan = version_service.publish_version(current_user, document, fmt=fmt, source=source,
                                                             predecessor_ids=chosen, label=form.label.data or "")
             counts = plan.counts()
-            flash(f"{version.label} is published: {counts['changed']} changed, {counts['new']} new and "
-                  f"{counts['removed']} removed clauses.", "success")
+            flash(_("%(label)s is published: %(changed)s changed, %(new)s new and %(removed)s removed clauses.",
+                    label=version.label, **counts), "success")
             return redirect(url_for(".compare", document_id=document.id, to=version.number))
         plan = version_service.plan_version(document, fmt, source)
     except ServiceError as exc:
@@ -102,14 +103,14 @@ def reattach(document_id: int, anchor_id: int):
     anchor = _load_orphan(document, anchor_id)
     form = ReattachForm()
     if not form.validate_on_submit():
-        flash("The form had expired. Please try again.", "error")
+        flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for(".orphans", document_id=document.id))
     try:
         clause = reanchor_service.reattach_orphan(current_user, anchor, form.clause_id.data, form.quote.data)
     except ServiceError as exc:  # nothing was written: say why on the list
         flash(exc.message, "error")
     else:
-        flash(f"The annotation is attached to clause {clause.label}.", "success")
+        flash(_("The annotation is attached to clause %(label)s.", label=clause.label), "success")
     return redirect(url_for(".orphans", document_id=document.id))
 
 
@@ -119,5 +120,5 @@ def close_orphan(document_id: int, anchor_id: int):
     anchor = _load_orphan(document, anchor_id)
     if EmptyForm().validate_on_submit():
         reanchor_service.close_orphan(current_user, anchor)
-        flash("The orphaned annotation is closed.", "success")
+        flash(_("The orphaned annotation is closed."), "success")
     return redirect(url_for(".orphans", document_id=document.id))

@@ -29,7 +29,7 @@
   }
 
   function who(comment) {
-    return comment.author ? comment.author.name : "Someone";
+    return comment.author ? comment.author.name : Threads.text("someone");
   }
 
   socket.on("comment_created", function (comment) {
@@ -37,8 +37,8 @@
     Threads.insertComment(comment).then(function () {
       Threads.emit("comment", comment);
       if (document.getElementById("comment-" + comment.id) || Threads.marginOf(comment.clause_id)) {
-        var what = comment.parent_id ? "New reply by " : "New comment by ";
-        Threads.announce(what + who(comment) + " on " + Threads.clauseLabel(comment.clause_id) + ".");
+        Threads.announce(Threads.text(comment.parent_id ? "new-reply" : "new-comment",
+                                      {name: who(comment), clause: Threads.clauseLabel(comment.clause_id)}));
       }
     });
   });

@@ -270,7 +270,7 @@
       form.reset();
       form.dispatchEvent(new CustomEvent("threads:posted", {bubbles: true}));
       if (details) details.open = false;
-      announce("Your comment was posted.");
+      announce(text("posted"));
       return insertComment(comment).then(function (inserted) {
         if (inserted) inserted.scrollIntoView({block: "nearest"});
         Threads.emit("comment", comment);
@@ -294,8 +294,15 @@
     });
   });
 
+  /* Interface text in the reader's language: data-text-* attributes of the live bar, "%(name)s" filled in. */
+  function text(name, values) {
+    var template = bar.getAttribute("data-text-" + name) || "";
+    return template.replace(/%\((\w+)\)s/g, function (all, key) { return values && key in values ? values[key] : all; });
+  }
+
   var handlers = {};
   window.Threads = {
+    text: text,
     announce: announce, clauseLabel: clauseLabel, marginOf: marginOf, openPanel: openPanel, openComposer: openComposer,
     insertComment: insertComment, refreshComment: refreshComment, setOpenCount: setOpenCount,
     onPanelLoaded: function (listener) { listeners.push(listener); },
