@@ -65,8 +65,8 @@
     var element = document.createElement("button");
     element.type = "button";
     element.className = "annotate-button";
-    element.textContent = "Annotate selection";
-    element.title = "Annotate the selected words (Alt+Shift+A)";
+    element.textContent = Threads.text("annotate");
+    element.title = Threads.text("annotate-title");
     element.setAttribute("aria-keyshortcuts", "Alt+Shift+A");
     element.hidden = true;
     element.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep the selection
@@ -135,6 +135,27 @@
       annotate();
     }
   });
+
+  /* Selecting words by keyboard without caret browsing: a clause text takes focus with Tab; the arrow
+     keys move a caret word by word and Shift+arrow extends the selection, then Tab reaches the button. */
+  function keyboardSelect(event) {
+    var forward = event.key === "ArrowRight", backward = event.key === "ArrowLeft";
+    if (!(forward || backward) || event.altKey || event.ctrlKey || event.metaKey) return;
+    var text = event.currentTarget;
+    var selection = window.getSelection();
+    var inside = selection.rangeCount && text.contains(selection.anchorNode);
+    var first = text.querySelector(".line");
+    if (!inside) selection.collapse((first && first.firstChild) || text, 0);
+    selection.modify(event.shiftKey ? "extend" : "move", forward ? "forward" : "backward", "word");
+    event.preventDefault();
+  }
+
+  if (Threads.canComment) {
+    document.querySelectorAll("[data-clause-text]").forEach(function (text) {
+      text.tabIndex = 0;
+      text.addEventListener("keydown", keyboardSelect);
+    });
+  }
 
   /* --- the comment form ---------------------------------------------------------------------- */
 
@@ -237,7 +258,7 @@
       var mark = document.createElement("mark");
       mark.className = "anno" + (resolved ? " anno--resolved" : "");
       mark.dataset.commentId = String(commentId);
-      mark.title = "Annotated: open the discussion";
+      mark.title = Threads.text("highlight");
       return mark;
     });
   }
