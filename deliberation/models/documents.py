@@ -9,15 +9,16 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import N_
 from ._base import UTCDateTime, utcnow
 
 VERSION_STATUSES = ("draft", "open", "endorsement", "adopted", "superseded")
 VERSION_STATUS_LABELS = {
-    "draft": "Draft",
-    "open": "Open for comment",
-    "endorsement": "In endorsement",
-    "adopted": "Adopted",
-    "superseded": "Superseded",
+    "draft": N_("Draft"),
+    "open": N_("Open for comment"),
+    "endorsement": N_("In endorsement"),
+    "adopted": N_("Adopted"),
+    "superseded": N_("Superseded"),
 }
 
 

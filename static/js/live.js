@@ -20,7 +20,7 @@
   socket.on("presence", function (data) {
     if (!presence || Number(data.version_id) !== versionId) return;
     presence.querySelector("[data-presence-text]").textContent =
-      data.count === 1 ? "1 person viewing" : data.count + " people viewing";
+      Threads.text(data.count === 1 ? "viewing-one" : "viewing", {n: data.count});
     presence.hidden = false;
   });
 
