@@ -83,7 +83,8 @@ def revoke_token(token_id: int):
 def sign_out_everywhere():
     if EmptyForm().validate_on_submit():
         accounts.sign_out_everywhere(current_user)
-        login_user(current_user)  # this browser stays signed in with the new epoch
+        # The user object itself: login_user(current_user) would store the proxy, which then resolves to itself.
+        login_user(current_user._get_current_object())  # this browser stays signed in with the new epoch
         flash(_("You are signed out on every other device."), "success")
     return redirect(url_for(".settings"))
 
