@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate, socketio
@@ -30,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
     from . import errors, public_cache, request_cycle
@@ -80,6 +82,13 @@ def _init_extensions(app: Flask) -> None:
     from .security.sessions import init_login
 
     init_login(login_manager)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes, at most 9 digits (ids are 32-bit integers on PostgreSQL): a longer number
+    matches no route (404) instead of overflowing the database (a 500 on SQLite, a 400 on PostgreSQL)."""
+
+    regex = r"\d{1,9}"
 
 
 def _site_origins(base_url: str | None) -> list[str] | None:

@@ -3,7 +3,7 @@ import logging
 
 from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -52,6 +52,13 @@ def register(app) -> None:
         if exc.code == 413:
             return error_response(413, "too_large", "The upload is too large (2 MB at most).")
         return error_response(exc.code or 500, CODES.get(exc.code or 500, "error"), exc.description or exc.name)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(exc: Exception):
+        # A number too large for the database (an id in a JSON body, say) is bad input, not a crash.
+        db.session.rollback()
+        return error_response(400, "invalid", "A number in the request is out of range.")
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):
