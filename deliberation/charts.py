@@ -9,6 +9,7 @@ Every chart has a <title> and <desc>; the pages put a table with the same figure
 come from classes styled in static/css/rounds.css (the CSP forbids inline styles, and classes follow
 the light or dark theme). All text is escaped here: labels are user text.
 """
+import math
 from fractions import Fraction
 
 from markupsafe import Markup, escape
@@ -31,8 +32,9 @@ BANDS = [
 SEGMENTS = [("endorse", "Endorse"), ("endorse_with_reservations", "With reservations"),
             ("abstain", "Abstain"), ("object", "Object")]
 
-LABEL_W, CELL_W, CELL_H, HEAD_H, OUTCOME_W, GAP = 84, 66, 30, 40, 88, 3
-BAR_LABEL_W, BAR_W, BAR_NOTE_W, BAR_H = 112, 250, 96, 24
+# Sizes in SVG units; the page scales the charts to its width (they stay readable at 360px).
+LABEL_W, CELL_W, CELL_H, HEAD_H, OUTCOME_W, GAP = 74, 58, 30, 40, 90, 3
+BAR_LABEL_W, BAR_W, BAR_NOTE_W, BAR_H = 92, 190, 78, 24
 
 
 def support_band(group: dict) -> str:
@@ -52,6 +54,11 @@ def support_band(group: dict) -> str:
 
 def percent(share: str | None) -> str:
     return share_percent(Fraction(share)) if share is not None else "—"
+
+
+def whole_percent(share: str) -> str:
+    """"67%" for a map cell, where space is short; the exact share is in the cell's title and the table."""
+    return f"{math.floor(Fraction(share) * 100 + Fraction(1, 2))}%"
 
 
 def _short(text: str, limit: int) -> str:
@@ -108,7 +115,7 @@ def consensus_map(rows: list[tuple[str, dict]], sectors: list[tuple[str, str]], 
     for row, (label, result) in enumerate(rows):
         y = HEAD_H + row * CELL_H
         parts.append(f'<g class="map-row"><title>{escape(label)}: {OUTCOME_LABELS[result["outcome"]]}</title>')
-        parts.append(_text(LABEL_W - 8, y + CELL_H // 2 + 4, _short(label, 11), "map-label", "end"))
+        parts.append(_text(LABEL_W - 8, y + CELL_H // 2 + 4, _short(label, 9), "map-label", "end"))
         for column, (key, name) in enumerate(sectors):
             parts.append(_map_cell(LABEL_W + column * CELL_W, y, label, name, result["groups"].get(key)))
         x = LABEL_W + len(sectors) * CELL_W + 6
@@ -125,7 +132,7 @@ def _map_cell(x: int, y: int, label: str, sector: str, group: dict | None) -> st
     group = group or {"counted": False, "share": None}
     band = support_band(group)
     classes = f"map-cell band-{band}" + (" no-quorum" if group["counted"] and not group["quorum_met"] else "")
-    content = {"na": "n/a", "none": "—"}.get(band) or percent(group["share"])
+    content = {"na": "n/a", "none": "—"}.get(band) or whole_percent(group["share"])
     cell = [f'<g><title>{escape(_cell_title(label, sector, group))}</title>',
             f'<rect x="{x + GAP}" y="{y + GAP}" width="{CELL_W - 2 * GAP}" height="{CELL_H - 2 * GAP}" rx="4" '
             f'class="{classes}"/>',
@@ -150,7 +157,7 @@ def position_bars(label: str, result: dict, sectors: list[tuple[str, str]], char
     for row, (key, name) in enumerate(sectors):
         y = row * (BAR_H + 8) + 2
         group = result["groups"].get(key) or {"eligible": 0, "cast": 0}
-        parts.append(_text(BAR_LABEL_W - 8, y + BAR_H // 2 + 4, _short(name, 16), "bar-label", "end"))
+        parts.append(_text(BAR_LABEL_W - 8, y + BAR_H // 2 + 4, _short(name, 14), "bar-label", "end"))
         parts.append(f'<rect x="{BAR_LABEL_W}" y="{y}" width="{BAR_W}" height="{BAR_H}" rx="3" class="seg seg--none"/>')
         x = BAR_LABEL_W
         for position, title in SEGMENTS if group["eligible"] else []:
@@ -163,7 +170,7 @@ def position_bars(label: str, result: dict, sectors: list[tuple[str, str]], char
             if w >= 16:
                 parts.append(_text(f"{x + w / 2:.1f}", y + BAR_H // 2 + 4, str(n), f"seg-count seg-count--{position}"))
             x += w
-        note = f"{group['cast']} of {group['eligible']} cast" if group["eligible"] else "no eligible members"
+        note = f"{group['cast']} of {group['eligible']} cast" if group["eligible"] else "none eligible"
         parts.append(_text(BAR_LABEL_W + BAR_W + 8, y + BAR_H // 2 + 4, note, "bar-note", "start"))
     parts.append("</svg>")
     return Markup("".join(parts))
