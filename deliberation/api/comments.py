@@ -7,8 +7,10 @@ from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_payloads import comment_json
 from ..services.comment_access import ensure_may_resolve
-from ..services.errors import Forbidden, Invalid
-from ..services.threads import PAGE_SIZE, clause_threads, ensure_can_read, readable_clause, readable_comment
+from ..services.errors import Invalid
+from ..services.threads import (
+    PAGE_SIZE, clause_threads, ensure_can_read, moderated_comment, own_comment, readable_clause, readable_comment,
+)
 from . import bp
 from .comment_serializers import tree_json
 from .helpers import field, json_body
@@ -57,10 +59,7 @@ def get_comment(comment_id: int):
 
 @bp.patch("/comments/<int:comment_id>")
 def edit_comment(comment_id: int):
-    comment, version, viewer = readable_comment(current_user, comment_id)
-    require(current_user, Permission.COMMENT, version)
-    if not viewer.is_author(comment):
-        raise Forbidden("Only the author can edit this comment.")
+    comment, _version, viewer = own_comment(current_user, comment_id)
     data = json_body()
     comment_service.edit_comment(current_user, comment, body=field(data, "body", str),
                                  replacement_text=field(data, "replacement_text", str, required=False))
@@ -69,16 +68,14 @@ def edit_comment(comment_id: int):
 
 @bp.delete("/comments/<int:comment_id>")
 def delete_comment(comment_id: int):
-    comment, version, _viewer = readable_comment(current_user, comment_id)
-    require(current_user, Permission.COMMENT, version)
+    comment, _version, _viewer = own_comment(current_user, comment_id)
     comment_service.delete_comment(current_user, comment)
     return "", 204
 
 
 @bp.post("/comments/<int:comment_id>/disposition")
 def record_disposition(comment_id: int):
-    comment, version, viewer = readable_comment(current_user, comment_id)
-    require(current_user, Permission.MODERATE, version)
+    comment, _version, viewer = moderated_comment(current_user, comment_id)
     data = json_body()
     moderation.set_disposition(current_user, comment, disposition=field(data, "disposition", str),
                                rationale=field(data, "rationale", str),
@@ -88,8 +85,7 @@ def record_disposition(comment_id: int):
 
 @bp.post("/comments/<int:comment_id>/hide")
 def hide_comment(comment_id: int):
-    comment, version, viewer = readable_comment(current_user, comment_id)
-    require(current_user, Permission.MODERATE, version)
+    comment, _version, viewer = moderated_comment(current_user, comment_id)
     data = json_body()
     hidden = field(data, "hidden", bool, required=False, default=True)
     moderation.set_hidden(current_user, comment, hidden=hidden,

@@ -144,6 +144,22 @@ def readable_comment(user, comment_id: int) -> tuple[Comment, Version, Viewer]:
     return comment, version, viewer
 
 
+def own_comment(user, comment_id: int) -> tuple[Comment, Version, Viewer]:
+    """A comment its author may change: readable, the author still speaks in the group (403 otherwise)."""
+    comment, version, viewer = readable_comment(user, comment_id)
+    require(user, Permission.COMMENT, version)
+    if not viewer.is_author(comment):
+        raise Forbidden("Only the author can change or delete this comment.")
+    return comment, version, viewer
+
+
+def moderated_comment(user, comment_id: int) -> tuple[Comment, Version, Viewer]:
+    """A comment on which the user acts as chair (403 otherwise)."""
+    comment, version, viewer = readable_comment(user, comment_id)
+    require(user, Permission.MODERATE, version)
+    return comment, version, viewer
+
+
 def readable_clause(user, clause_id: int) -> tuple[Clause, Version, Viewer]:
     clause = db.session.get(Clause, clause_id)
     if clause is None:

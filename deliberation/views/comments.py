@@ -12,8 +12,8 @@ from ..security import Permission, require
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_access import ensure_may_resolve
-from ..services.errors import Forbidden, ServiceError
-from ..services.threads import readable_comment
+from ..services.errors import ServiceError
+from ..services.threads import moderated_comment, own_comment, readable_comment
 from .comment_forms import CommentForm, DispositionForm, EditForm, HideForm, ResolveForm
 from .forms import EmptyForm
 from .discussion import clause_by_key, clause_page_url
@@ -26,6 +26,17 @@ def _back_to(comment_id: int):
     return redirect(url_for("discussion.permalink", comment_id=comment_id))
 
 
+def _submit(form, action):
+    """Run `action` on a valid form: (its result, None); or (None, 4xx) with the refusal put on the form."""
+    if not form.validate_on_submit():
+        return None, 400
+    try:
+        return action(), None
+    except ServiceError as exc:
+        form_error(form, exc)
+        return None, exc.status
+
+
 @bp.post("/documents/<int:document_id>/versions/<int:number>/clauses/<key>/comments")
 def create(document_id: int, number: int, key: str):
     document = load_document(document_id)
@@ -33,47 +44,29 @@ def create(document_id: int, number: int, key: str):
     clause = clause_by_key(version, key)
     require(current_user, Permission.COMMENT, version)
     form = CommentForm()
-    status = 400
-    if form.validate_on_submit():
-        try:
-            comment = comment_service.post_comment(
-                current_user, clause, body=form.body.data, kind=form.kind.data, parent_id=form.parent(),
-                selector=form.selector(), replacement_text=form.replacement_text.data)
-            return redirect(clause_page_url(document, version, clause, anchor=f"comment-{comment.id}"))
-        except ServiceError as exc:
-            form_error(form, exc)
-            status = exc.status
+    comment, status = _submit(form, lambda: comment_service.post_comment(
+        current_user, clause, body=form.body.data, kind=form.kind.data, parent_id=form.parent(),
+        selector=form.selector(), replacement_text=form.replacement_text.data))
+    if status is None:
+        return redirect(clause_page_url(document, version, clause, anchor=f"comment-{comment.id}"))
     return render_template("annotations/compose.html", document=document, version=version, clause=clause,
                            form=form), status
 
 
-def _own_comment(comment_id: int):
-    comment, version, viewer = readable_comment(current_user, comment_id)
-    require(current_user, Permission.COMMENT, version)
-    if not viewer.is_author(comment):
-        raise Forbidden("Only the author can change or delete this comment.")
-    return comment, version
-
-
 @bp.post("/comments/<int:comment_id>/edit")
 def edit(comment_id: int):
-    comment, version = _own_comment(comment_id)
+    comment, version, _viewer = own_comment(current_user, comment_id)
     form = EditForm()
-    status = 400
-    if form.validate_on_submit():
-        try:
-            comment_service.edit_comment(current_user, comment, body=form.body.data,
-                                         replacement_text=form.replacement_text.data)
-            return _back_to(comment.id)
-        except ServiceError as exc:
-            form_error(form, exc)
-            status = exc.status
+    _, status = _submit(form, lambda: comment_service.edit_comment(
+        current_user, comment, body=form.body.data, replacement_text=form.replacement_text.data))
+    if status is None:
+        return _back_to(comment.id)
     return _comment_page("annotations/edit.html", comment, version, form=form), status
 
 
 @bp.post("/comments/<int:comment_id>/delete")
 def delete(comment_id: int):
-    comment, version = _own_comment(comment_id)
+    comment, version, _viewer = own_comment(current_user, comment_id)
     if EmptyForm().validate_on_submit():
         comment_service.delete_comment(current_user, comment)
     return _back_to(comment.id)
@@ -91,34 +84,24 @@ def resolve(comment_id: int):
 
 @bp.post("/comments/<int:comment_id>/hide")
 def hide(comment_id: int):
-    comment, version, _viewer = readable_comment(current_user, comment_id)
-    require(current_user, Permission.MODERATE, version)
+    comment, version, _viewer = moderated_comment(current_user, comment_id)
     form = HideForm()
-    status = 400
-    if form.validate_on_submit():
-        try:
-            moderation.set_hidden(current_user, comment, hidden=form.hidden.data != "0", reason=form.reason.data)
-            return _back_to(comment.id)
-        except ServiceError as exc:
-            form_error(form, exc)
-            status = exc.status
+    _, status = _submit(form, lambda: moderation.set_hidden(
+        current_user, comment, hidden=form.hidden.data != "0", reason=form.reason.data))
+    if status is None:
+        return _back_to(comment.id)
     return _comment_page("annotations/moderate.html", comment, version, hide_form=form), status
 
 
 @bp.post("/comments/<int:comment_id>/disposition")
 def disposition(comment_id: int):
-    comment, version, _viewer = readable_comment(current_user, comment_id)
-    require(current_user, Permission.MODERATE, version)
+    comment, version, _viewer = moderated_comment(current_user, comment_id)
     form = DispositionForm()
-    status = 400
-    if form.validate_on_submit():
-        try:
-            moderation.set_disposition(current_user, comment, disposition=form.disposition.data,
-                                       rationale=form.rationale.data, version_id=form.carrying_version())
-            return _back_to(comment.id)
-        except ServiceError as exc:
-            form_error(form, exc)
-            status = exc.status
+    _, status = _submit(form, lambda: moderation.set_disposition(
+        current_user, comment, disposition=form.disposition.data, rationale=form.rationale.data,
+        version_id=form.carrying_version()))
+    if status is None:
+        return _back_to(comment.id)
     return _comment_page("annotations/moderate.html", comment, version, disposition_form=form), status
 
 
