@@ -1,7 +1,7 @@
 """The append-only record of state changes, chained by SHA-256 so anyone can verify it."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -10,6 +10,8 @@ from ._base import UTCDateTime, utcnow
 
 class RecordEvent(db.Model):
     __tablename__ = "record_events"
+    # A document's public events, newest first (record page, feed, export) without sorting them all.
+    __table_args__ = (Index("ix_record_events_document_public_seq", "document_id", "public", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(unique=True)  # 1, 2, 3 ... the chain order; unique so appends cannot fork

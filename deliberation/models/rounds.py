@@ -83,7 +83,9 @@ class Position(db.Model):
     __tablename__ = "positions"
     __table_args__ = (
         UniqueConstraint("item_id", "user_id"),
-        Index("ix_positions_round_item", "round_id", "item_id"),
+        # Covers the live tally's GROUP BY (item, stakeholder group) without reading the table.
+        Index("ix_positions_tally", "round_id", "item_id", "stakeholder_group_id", "position", "formal",
+              "withdrawn_at"),
         CheckConstraint(
             "position IN ('endorse', 'endorse_with_reservations', 'abstain', 'object')", name="position"
         ),
@@ -108,6 +110,8 @@ class Position(db.Model):
 
 class PositionHistory(db.Model):
     __tablename__ = "position_history"
+    # The objection register looks for formal objections among a round's whole history.
+    __table_args__ = (Index("ix_position_history_formal", "round_id", "formal"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
