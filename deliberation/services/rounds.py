@@ -51,6 +51,11 @@ def open_round_of(version: Version) -> Round | None:
     return db.session.scalar(select(Round).where(Round.version_id == version.id, Round.status == "open"))
 
 
+def is_due(round_: Round) -> bool:
+    """Open, but its closing time has passed: the next read closes it."""
+    return round_.status == "open" and round_.closes_at is not None and round_.closes_at <= utcnow()
+
+
 def _clean_settings(rule: str, threshold: str, quorum, closes_at: datetime | None):
     if rule not in RULES:
         raise Invalid("Choose a decision rule: each_group, consensus or pooled.", field="rule")
@@ -89,7 +94,8 @@ def open_round(actor, version: Version, *, scope: str, clause_ids: list[int] | N
                live_tally: bool = True) -> Round:
     if version.status not in ROUNDABLE_STATUSES:
         raise Conflict("Rounds can be opened only on a version that is open for comment.")
-    if open_round_of(version) is not None:
+    current = open_round_of(version)
+    if current is not None and not close_due_rounds([current]):
         raise Conflict("A round is already open on this version; close it first.")
     quorum = _clean_settings(rule, threshold, quorum, closes_at)
     item_clause_ids = _clean_clause_ids(version, scope, clause_ids)
@@ -158,11 +164,10 @@ def close_round(actor, round_: Round) -> RoundTally:
 def close_due_rounds(rounds: list[Round] | None = None) -> list[Round]:
     """Close the rounds whose closing time has passed, as the system. Given rounds (already loaded, with
     their versions) are checked without a query; with none, every open round is looked up."""
-    now = utcnow()
     if rounds is None:
-        due = list(db.session.scalars(select(Round.id).where(Round.status == "open", Round.closes_at <= now)))
+        due = list(db.session.scalars(select(Round.id).where(Round.status == "open", Round.closes_at <= utcnow())))
     else:
-        due = [r.id for r in rounds if r.status == "open" and r.closes_at is not None and r.closes_at <= now]
+        due = [r.id for r in rounds if is_due(r)]
     # Claim them all before freezing any, so no row lock is taken after the record's lock (no deadlock).
     claimed = _claim(due)
     closed = list(db.session.scalars(select(Round).options(joinedload(Round.version))

@@ -107,8 +107,9 @@ def adopt(document_id: int, number: int):
 
 @bp.app_template_global()
 def open_round_for(version):
-    """The round open on a version, for the banner on its pages (one query)."""
-    return round_service.open_round_of(version)
+    """The round open on a version, for the banner on its pages (one query); none once its time has passed."""
+    round_ = round_service.open_round_of(version)
+    return round_ if round_ is not None and not round_service.is_due(round_) else None
 
 
 @bp.app_template_global()

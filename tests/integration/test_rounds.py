@@ -127,6 +127,12 @@ def test_round_page_tally_map_and_hidden_tally(app, client, world):
 
 
 def test_close_designate_statements_and_the_public_record(app, client, world):
+    with app.app_context():
+        from deliberation.models import Membership
+
+        db.session.scalar(select(Membership).where(Membership.user_id == world.chair.id)).affiliation = \
+            'Ministry of "Things", Utopia'
+        db.session.commit()
     round_id, items = _round(app, world, scope="document")
     for users in world.members.values():
         for user in users:
@@ -164,6 +170,8 @@ def test_close_designate_statements_and_the_public_record(app, client, world):
     assert mine["statement"] == "Says \"no\", firmly,\nand =SUM(A1)" and mine["formal_objection"] == "yes"
     chair_row = next(r for r in rows if r["name"] == world.chair.name)
     assert chair_row["position"] == "no response" and chair_row["stakeholder_group"] == "government"
+    assert chair_row["affiliation"] == 'Ministry of "Things", Utopia'
+    assert '"Ministry of ""Things"", Utopia"' in download.data.decode()
     tally = public.get(f"/rounds/{round_id}/tally.csv")
     tally_rows = list(csv.DictReader(io.StringIO(tally.data.decode())))
     assert [r["stakeholder_group"] for r in tally_rows] == ["government", "civil_society", "private_sector",

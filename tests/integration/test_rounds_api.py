@@ -253,3 +253,17 @@ def test_tally_and_positions_queries_do_not_grow(app, client, world, make, chair
                 take_position(db.session.get(User, user_id), round_, clause_id=item["clause_id"], position="endorse")
         db.session.commit()
     assert read(large["id"]) == small_count
+
+
+def test_a_due_round_does_not_block_the_next_one(app, client, world, chair_api):
+    first = _open(client, world, chair_api, scope="document",
+                  closes_at=(utcnow() + timedelta(minutes=5)).isoformat())
+    with app.app_context():
+        db.session.execute(update(Round).values(closes_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    page = client.get(f"/documents/{world.document.id}/versions/1")
+    assert b"An endorsement round is open" not in page.data
+    second = _open(client, world, chair_api, scope="document")
+    with app.app_context():
+        assert db.session.get(Round, first["id"]).status == "closed"
+        assert db.session.get(Round, second["id"]).status == "open"
