@@ -123,7 +123,8 @@ def publish_version(actor, document: Document, *, fmt: str, source: str, predece
                     label: str = "") -> tuple[Version, VersionPlan]:
     """Publish the revised draft as the document's next version (open for comment)."""
     # Two chairs publishing at once must not both revise the same current version.
-    db.session.refresh(document, with_for_update=True)
+    db.session.execute(select(Document.id).where(Document.id == document.id).with_for_update())
+    db.session.refresh(document)
     plan = plan_version(document, fmt, source, predecessor_ids)
     previous = plan.previous
     if previous.status == "endorsement" or db.session.scalar(select(exists().where(
