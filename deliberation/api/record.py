@@ -1,0 +1,86 @@
+"""API: a document's public record as JSON, its annotations as W3C JSON-LD, its disposition report as
+CSV, and the verification of the whole record's hash chain."""
+from flask import Response, jsonify, request, url_for
+from flask_login import current_user
+
+from ..models import Document
+from ..services import exports
+from ..services import public_record as record
+from ..services.record import verify_chain
+from . import bp
+from .helpers import load
+from .openapi import BOOL, INT, NULLABLE_INT, STR, describe, errors, id_param, json_response, obj
+
+JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+def record_links(document: Document, export_endpoint: str) -> exports.Links:
+    """Absolute links for an export of this document."""
+    return exports.Links(
+        clause=lambda number, key: url_for("documents.clause", document_id=document.id, number=number, key=key,
+                                           _external=True),
+        comment=lambda comment_id: url_for("discussion.permalink", comment_id=comment_id, _external=True),
+        round=lambda round_id: url_for("rounds.show", round_id=round_id, _external=True),
+        export=url_for(export_endpoint, document_id=document.id, _external=True))
+
+
+@bp.get("/documents/<int:document_id>/record.json")
+def document_record_json(document_id: int):
+    document = load(Document, document_id)
+    return jsonify(exports.record_json(current_user, document, record_links(document, "api.document_record_json")))
+
+
+@bp.get("/documents/<int:document_id>/annotations.jsonld")
+def document_annotations(document_id: int):
+    document = load(Document, document_id)
+    rows, _all = record.report_rows(current_user, document)
+    body = exports.annotations_jsonld(document, rows, record_links(document, "api.document_annotations"))
+    response = jsonify(body)
+    response.mimetype = "application/ld+json"
+    response.headers["Content-Type"] = JSONLD
+    return response
+
+
+@bp.get("/documents/<int:document_id>/dispositions.csv")
+def document_dispositions(document_id: int):
+    document = load(Document, document_id)
+    rows, chosen = record.report_rows(current_user, document, request.args.get("version", ""))
+    body = exports.dispositions_csv(rows, record_links(document, "api.document_dispositions"))
+    name = f"dispositions-{document.id}" + (f"-v{chosen.number}" if chosen else "") + ".csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/record/verify")
+def verify_record():
+    return jsonify(verify_chain().to_json())
+
+
+_DOC = [id_param("document_id")]
+describe(
+    {
+        "/documents/{document_id}/record.json": {"get": {
+            "summary": "The document's public record in one JSON document: versions with clauses, comments with "
+                       "dispositions and anchors, rounds with results and named positions after close, the "
+                       "formal-objection register, verified supports and the public record events",
+            "operationId": "getDocumentRecord", "parameters": _DOC,
+            "responses": {"200": json_response({"type": "object"}), **errors(404)}}},
+        "/documents/{document_id}/annotations.jsonld": {"get": {
+            "summary": "The document's annotations as a W3C Web Annotation collection (JSON-LD)",
+            "operationId": "getDocumentAnnotations", "parameters": _DOC,
+            "responses": {"200": {"description": "OK", "content": {"application/ld+json": {
+                "schema": {"type": "object"}}}}, **errors(404)}}},
+        "/documents/{document_id}/dispositions.csv": {"get": {
+            "summary": "The disposition report (every readable comment with its disposition) as CSV",
+            "operationId": "getDocumentDispositions",
+            "parameters": _DOC + [{"name": "version", "in": "query", "required": False,
+                                   "description": "Only the comments on this version number",
+                                   "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "OK", "content": {"text/csv": {"schema": STR}}}, **errors(404)}}},
+        "/record/verify": {"get": {
+            "summary": "Recompute the record's SHA-256 hash chain; first_bad names the first entry that does not "
+                       "match (null when the chain verifies)",
+            "operationId": "verifyRecord",
+            "responses": {"200": json_response(obj({"ok": BOOL, "length": INT, "head": STR, "first_bad": NULLABLE_INT},
+                                                   ["ok", "length", "head", "first_bad"]))}}},
+    },
+)
