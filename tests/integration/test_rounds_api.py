@@ -12,15 +12,7 @@ from deliberation.models import (
 from deliberation.models._base import utcnow
 
 from ..conftest import count_queries
-
-
-def _token(app, user):
-    from deliberation.services.accounts import create_token
-
-    with app.app_context():
-        _row, plain = create_token(db.session.merge(user))
-        db.session.commit()
-    return {"Authorization": f"Bearer {plain}"}
+from .test_api import _token
 
 
 def _count(app, model, *where):
