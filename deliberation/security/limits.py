@@ -108,8 +108,8 @@ def init_limits(app) -> None:
         current = limiter.current_limit
         wait = max(1, int(current.reset_at - time.time())) if current is not None else 60
         security_event("rate_limited", limit=exc.limit.scope)
-        body, status = error_response(429, "rate_limited",
-                                      f"Too many requests. Please wait {describe_wait(wait)} and try again.")
+        message = f"That was done too often for now. Please wait {describe_wait(wait)} and try again."
+        body, status = error_response(429, "rate_limited", message)
         response = current_app.make_response((body, status))
         response.headers["Retry-After"] = str(wait)
         return response
