@@ -78,7 +78,8 @@ def compare(document_id: int):
     old = load_version(document, _version_number("from", max(1, new.number - 1)))
     view = request.args.get("view") if request.args.get("view") in VIEWS else "inline"
     return render_template("versions/compare.html", document=document, version=new, versions=versions,
-                           comparison=compare_versions(old, new), view=view)
+                           comparison=compare_versions(old, new), view=view,
+                           only_changes=request.args.get("only") == "changes")
 
 
 @bp.get("/documents/<int:document_id>/orphans")

@@ -228,6 +228,8 @@ def test_compare_pages(app, client, world):
     assert side.status_code == 200 and "diff--side" in page
     assert "<ins>and publish </ins>" in page and 'class="diff-side diff-side--old"' in page
     assert "(was 2)" in page  # Encryption was clause 2 in version 1
+    only = client.get(base + "?from=1&to=3&only=changes").data.decode()
+    assert only.count('<article class="diff-clause ') == 2 and "diff-clause--unchanged" not in only
     assert client.get(base + "?from=9").status_code == 404
     assert client.get(base + "?from=x").status_code == 404
     assert client.get(f"/documents/{world.private_document.id}/compare").status_code == 404
