@@ -23,3 +23,14 @@ def comparison_json(comparison) -> dict:
         "clauses": [{"change": row.change, "old": clause_ref_json(row.old), "new": clause_ref_json(row.new),
                      "diff": [{"op": op, "text": text} for op, text in row.pieces]} for row in comparison.rows],
     }
+
+
+def carried_annotation_json(anchor, original_clause_id: int) -> dict:
+    """What the comments list adds to a thread carried onto a later version's clause (see
+    services.reanchor.anchors_for_clauses): where it landed, how surely, and where it was written."""
+    selector = None
+    if anchor.status != "orphaned" and anchor.quote_exact is not None:
+        selector = {"exact": anchor.quote_exact, "prefix": anchor.quote_prefix or "", "suffix": anchor.quote_suffix or "",
+                    "start": anchor.quote_start, "end": anchor.quote_end}
+    return {"anchor_status": anchor.status, "anchor_score": anchor.score, "selector": selector,
+            "clause_id": anchor.clause_id, "original_clause_id": original_clause_id}

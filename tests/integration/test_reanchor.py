@@ -159,3 +159,22 @@ def test_anchors_for_clauses_in_one_query(app, world, make):
     assert all(isinstance(a, CommentAnchor) for a in found[ids[0]])
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CommentAnchor)) == 10
+
+
+def test_carried_annotation_shape_for_the_comments_list(app, world, make):
+    from deliberation.api.version_serializers import carried_annotation_json
+
+    with app.app_context():
+        group, chair = db.session.merge(world.group), db.session.merge(world.chair)
+        member = db.session.merge(world.member)
+        document = make.document(group, chair, source=_draft([CLAUSE]))
+        clause = clause_numbered(document.current_version_id, "1")
+        quoted = add_comment(clause, member, quote=QUOTE)
+        lost = add_comment(clause, member, quote="four times a year")
+        new_text = "Preface. " + CLAUSE.replace("four times a year", "often")
+        v2, _ = publish(document.id, chair, _draft([new_text]))
+        carried = carried_annotation_json(anchor_of(quoted.id, v2.id), quoted.clause_id)
+        assert carried["anchor_status"] == "exact" and carried["original_clause_id"] == clause.id
+        assert carried["selector"]["exact"] == QUOTE and carried["selector"]["start"] == new_text.index(QUOTE)
+        orphan = carried_annotation_json(anchor_of(lost.id, v2.id), lost.clause_id)
+        assert orphan["anchor_status"] == "orphaned" and orphan["selector"] is None
