@@ -24,6 +24,14 @@ def _orphans(app, world, make, count=1):
         return document.id, v2.id, [anchor_of(c.id, v2.id).id for c in lost], anchor_of(gone.id, v2.id).id
 
 
+def _chair_on_the_list(app, client, world, make):
+    """The orphans of `_orphans`, a chair signed in on their list: (url, CSRF token, version 2 id, lost, gone)."""
+    document_id, v2, lost, gone = _orphans(app, world, make)
+    sign_in(client, world.chair)
+    url = f"/documents/{document_id}/orphans"
+    return url, csrf_token(client, url), v2, lost, gone
+
+
 def test_chair_sees_orphans_with_where_they_came_from(app, client, world, make):
     document_id, _v2, lost, gone = _orphans(app, world, make)
     sign_in(client, world.chair)
@@ -37,10 +45,7 @@ def test_chair_sees_orphans_with_where_they_came_from(app, client, world, make):
 
 
 def test_reattach_to_words_of_a_clause(app, client, world, make):
-    document_id, v2, lost, _gone = _orphans(app, world, make)
-    sign_in(client, world.chair)
-    url = f"/documents/{document_id}/orphans"
-    token = csrf_token(client, url)
+    url, token, v2, lost, _gone = _chair_on_the_list(app, client, world, make)
     with app.app_context():
         target = clause_numbered(v2, "2")
     response = client.post(f"{url}/{lost[0]}/reattach", data={"csrf_token": token, "clause_id": target.id,
@@ -56,10 +61,7 @@ def test_reattach_to_words_of_a_clause(app, client, world, make):
 
 
 def test_reattach_errors_change_nothing(app, client, world, make):
-    document_id, v2, lost, _gone = _orphans(app, world, make)
-    sign_in(client, world.chair)
-    url = f"/documents/{document_id}/orphans"
-    token = csrf_token(client, url)
+    url, token, v2, lost, _gone = _chair_on_the_list(app, client, world, make)
     with app.app_context():
         target = clause_numbered(v2, "2")
         other_version = clause_numbered(world.document.current_version_id, "1.1")
@@ -75,10 +77,7 @@ def test_reattach_errors_change_nothing(app, client, world, make):
 
 
 def test_close_an_orphan(app, client, world, make):
-    document_id, _v2, lost, gone = _orphans(app, world, make)
-    sign_in(client, world.chair)
-    url = f"/documents/{document_id}/orphans"
-    token = csrf_token(client, url)
+    url, token, _v2, lost, gone = _chair_on_the_list(app, client, world, make)
     assert client.post(f"{url}/{gone}/close", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         assert db.session.get(CommentAnchor, gone).closed_at is not None

@@ -6,19 +6,24 @@ from sqlalchemy import select
 from deliberation.extensions import db
 from deliberation.models import RecordEvent, WorkingGroup
 
-from ..conftest import count_queries, sign_in
+from ..conftest import sign_in
 from ..factories import SAMPLE_DRAFT
-from .version_helpers import add_more, build_record, publish
+from .version_helpers import add_more, build_record, publish, queries_for
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def test_anonymous_reads_the_record(app, client, world):
+def _recorded(app, client, world, path: str) -> tuple[dict, str]:
+    """Build the sample record, then read one of its pages (which must answer 200)."""
     with app.app_context():
         ids = build_record(world)
-    page = client.get(f"/documents/{world.document.id}/record")
+    page = client.get(f"/documents/{world.document.id}/{path}")
     assert page.status_code == 200
-    html = page.data.decode()
+    return ids, page.data.decode()
+
+
+def test_anonymous_reads_the_record(app, client, world):
+    ids, html = _recorded(app, client, world, "record")
     head = client.get("/api/v1/record/verify").get_json()
     assert head["ok"] and f"data-record-head>{head['head']}<" in html
     assert f"data-record-length>{head['length']}<" in html
@@ -63,11 +68,7 @@ def test_comments_only_where_the_group_publishes_them(app, client, world):
 
 
 def test_printable_record(app, client, world):
-    with app.app_context():
-        ids = build_record(world)
-    page = client.get(f"/documents/{world.document.id}/record/print?version=1")
-    assert page.status_code == 200
-    html = page.data.decode()
+    ids, html = _recorded(app, client, world, "record/print?version=1")
     assert 'class="print-line' in html and 'data-line="1"' in html and "css/print.css" in html
     assert "Say <em>how</em> they assess it." in html and f"reply to #{ids['quoted']}" in html
     assert "Secret rant" not in html  # hidden comments never
@@ -99,17 +100,12 @@ def test_atom_feed_lists_public_events_only(app, client, world):
 
 
 def test_record_page_queries_do_not_grow(app, client, world, make):
-    def measure():
-        with count_queries(app) as counter:
-            assert client.get(f"/documents/{world.document.id}/record").status_code == 200
-            assert client.get(f"/documents/{world.document.id}/record/print").status_code == 200
-        return counter.count
-
+    urls = [f"/documents/{world.document.id}/record", f"/documents/{world.document.id}/record/print"]
     with app.app_context():
         build_record(world)
-    small = measure()
+    small = queries_for(app, client, urls)
     with app.app_context():
         add_more(world)
         publish(world.document.id, world.chair, SAMPLE_DRAFT.replace("outset", "outset (4)"))
         db.session.commit()
-    assert measure() == small
+    assert queries_for(app, client, urls) == small

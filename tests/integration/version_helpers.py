@@ -63,6 +63,16 @@ def anchor_of(comment_id: int, version_id: int) -> CommentAnchor | None:
                              .where(CommentAnchor.comment_id == comment_id, Clause.version_id == version_id))
 
 
+def queries_for(app, client, urls) -> int:
+    """How many SQL statements answering these GETs (each must succeed) takes."""
+    from ..conftest import count_queries
+
+    with count_queries(app) as counter:
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+    return counter.count
+
+
 def build_record(world, *, close_round: bool = True) -> dict:
     """A public document with two versions, comments (one hidden, one with a formula-like body, an amendment
     and a reply), a round with positions (closed, designated, a minority statement and a formal objection)
