@@ -42,6 +42,8 @@ def test_chair_sees_orphans_with_where_they_came_from(app, client, world, make):
     assert "the quoted words are gone from clause 1 of version 2" in html
     assert "its clause was removed in version 2; waiting beside clause 2" in html
     assert "Lost quote 0" in html and QUOTE in html
+    # chairs find the list from the comparison the publication leads to
+    assert f'href="/documents/{document_id}/orphans"' in client.get(f"/documents/{document_id}/compare").data.decode()
 
 
 def test_reattach_to_words_of_a_clause(app, client, world, make):
