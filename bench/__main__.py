@@ -3,4 +3,5 @@ import sys
 
 from .run import main
 
-sys.exit(main())
+if __name__ == "__main__":  # the fan-out's client processes import this module again
+    sys.exit(main())

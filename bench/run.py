@@ -52,6 +52,7 @@ def _redis(option: str | None) -> str | None:
 
 
 def _in_process(app, small: Dataset, large: Dataset, sections: str) -> list[Figure]:
+    print("a-d: in-process requests and services", flush=True)
     figures = []
     if "a" in sections or "b" in sections:
         figures += [f for f in inprocess.measure_reads(app, small, large) if f.section in sections]
@@ -65,6 +66,7 @@ def _in_process(app, small: Dataset, large: Dataset, sections: str) -> list[Figu
 def _fanout(url: str, redis_url: str | None, ds: Dataset, options) -> tuple[list[Figure], list[str]]:
     env = server_environment(url)
     figures, notes = [], []
+    print(f"e: Socket.IO fan-out to {options.clients} readers", flush=True)
     with running(("fanout-single", "bench.serve:app", env)) as (server,):
         figures += measure_fanout("1 process", [server.url], ds.version_id, ds.hot_clause_id, ds.reader_token,
                                   clients=options.clients, posts=options.posts)
@@ -81,6 +83,7 @@ def _fanout(url: str, redis_url: str | None, ds: Dataset, options) -> tuple[list
 def _throughput(url: str, ds: Dataset, options) -> list[Figure]:
     env = server_environment(url)
     path = f"/documents/{ds.document_id}/versions/1"
+    print("f: public page throughput beside a bare Flask route", flush=True)
     with running(("page-cached", "bench.serve:app", env),
                  ("page-uncached", "bench.serve:app", {**env, "BENCH_PUBLIC_CACHE": "0"})) as (cached, uncached):
         page = urllib.request.urlopen(cached.url + path, timeout=60).read()  # rendered once, then cached
