@@ -180,23 +180,25 @@ def document_anchor(document, anchor_id: int) -> CommentAnchor | None:
                              .where(CommentAnchor.id == anchor_id, Version.document_id == document.id))
 
 
-def reattach_targets(orphans: list[Orphan]) -> dict[int, list[Clause]]:
-    """The clauses each orphan may be re-attached to (those of the version it waits in), by version id."""
-    targets: dict[int, list[Clause]] = {orphan.clause.version_id: [] for orphan in orphans}
-    if targets:
-        for clause in db.session.scalars(select(Clause).where(Clause.version_id.in_(list(targets)))
-                                         .order_by(Clause.position)):
-            targets[clause.version_id].append(clause)
-    return targets
+def reattach_targets(document) -> list[Clause]:
+    """The clauses an orphan may be re-attached to: those of the current version, where discussion goes on."""
+    return list(db.session.scalars(select(Clause).where(Clause.version_id == document.current_version_id)
+                                   .order_by(Clause.position)))
 
 
 def reattach_orphan(actor, anchor: CommentAnchor, clause_id, quote: str | None = None) -> Clause:
-    """Attach an orphan to a clause of the version it waits in, on quoted words of it or on the whole."""
+    """Attach an orphan to a clause of the current version, on quoted words of it or on the whole clause.
+
+    An orphan left waiting on an older version moves to the current one, where the discussion goes on."""
     _open_orphan(anchor)
-    current = db.session.get(Clause, anchor.clause_id)
+    waiting = db.session.get(Clause, anchor.clause_id)
+    document = db.session.get(Version, waiting.version_id).document
     clause = db.session.get(Clause, clause_id) if isinstance(clause_id, int) else None
-    if clause is None or clause.version_id != current.version_id:
-        raise Invalid("Choose a clause of the version the annotation waits in.", field="clause_id")
+    if clause is None or clause.version_id != document.current_version_id:
+        raise Invalid("Choose a clause of the current version.", field="clause_id")
+    if clause.id != anchor.clause_id and db.session.scalar(select(CommentAnchor.id).where(
+            CommentAnchor.comment_id == anchor.comment_id, CommentAnchor.clause_id == clause.id)):
+        raise Conflict("This annotation is already on that clause.", field="clause_id")
     selector = None
     if quote and quote.strip():
         try:

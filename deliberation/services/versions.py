@@ -8,15 +8,16 @@ version, and carries the annotations over (`reanchor`).
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..importer import ParsedClause
-from ..models import Clause, Document, Round, Version
+from ..models import Clause, Document, Version
 from ..realtime import queue_event, version_room
 from .documents import _add_clauses, ensure_not_archived, preview_draft, version_clauses
 from .errors import Conflict, Invalid
 from .reanchor import reanchor_annotations
+from .rounds import close_due_rounds, open_round_of
 from .record import append_event
 from .validation import clean_text
 from .version_matching import ClauseText, change_of, match_clauses
@@ -127,8 +128,10 @@ def publish_version(actor, document: Document, *, fmt: str, source: str, predece
     db.session.refresh(document)
     plan = plan_version(document, fmt, source, predecessor_ids)
     previous = plan.previous
-    if previous.status == "endorsement" or db.session.scalar(select(exists().where(
-            Round.version_id == previous.id, Round.status == "open"))):
+    running = open_round_of(previous)
+    if running is not None:
+        close_due_rounds([running])  # a round past its closing time closes now, as on the round pages
+    if running is not None and running.status == "open":
         raise Conflict(f"An endorsement round is open on version {previous.number}; close it before "
                        "publishing a new version.")
     number = (db.session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1

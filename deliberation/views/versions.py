@@ -87,7 +87,7 @@ def orphans(document_id: int):
     document = load_document(document_id, Permission.MODERATE)
     found = reanchor_service.orphaned_annotations(document)
     return render_template("versions/orphans.html", document=document, orphans=found,
-                           targets=reanchor_service.reattach_targets(found), form=ReattachForm(),
+                           targets=reanchor_service.reattach_targets(document), form=ReattachForm(),
                            close_form=EmptyForm())
 
 

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from deliberation.extensions import db
-from deliberation.models import CommentAnchor, RecordEvent
+from deliberation.models import CommentAnchor, RecordEvent, Version
 
 from ..conftest import count_queries, csrf_token, sign_in
 from .test_reanchor import CLAUSE, QUOTE, SENTENCE, _draft
@@ -108,3 +108,22 @@ def test_orphan_list_queries_do_not_grow(app, client, world, make):
             assert client.get(f"/documents/{document_id}/orphans").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_an_orphan_left_on_an_older_version_moves_to_the_current_one(app, client, world, make):
+    url, token, v2, lost, _gone = _chair_on_the_list(app, client, world, make)
+    with app.app_context():
+        document_id = db.session.get(Version, v2).document_id
+        old_target = clause_numbered(v2, "2").id
+        v3, _ = publish(document_id, world.chair, _draft([CLAUSE.replace(SENTENCE, ""), "A second clause about minutes."],
+                                                         removed_last=True))
+        db.session.commit()
+        new_target = clause_numbered(v3.id, "2").id
+    assert f'id="orphan-{lost[0]}"' in client.get(url).data.decode()  # still waiting, on version 2
+    client.post(f"{url}/{lost[0]}/reattach", data={"csrf_token": token, "clause_id": old_target})
+    with app.app_context():
+        assert db.session.get(CommentAnchor, lost[0]).status == "orphaned"  # not onto a superseded version
+    client.post(f"{url}/{lost[0]}/reattach", data={"csrf_token": token, "clause_id": new_target})
+    with app.app_context():
+        anchor = db.session.get(CommentAnchor, lost[0])
+        assert (anchor.status, anchor.clause_id, anchor.quote_exact) == ("exact", new_target, None)

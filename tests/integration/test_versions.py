@@ -101,14 +101,27 @@ def test_archived_document_is_409(app, client, world):
 
 
 def test_open_round_blocks_a_new_version(app, client, world):
+    from datetime import timedelta
+
+    from deliberation.models import User
+    from deliberation.models._base import utcnow
+    from deliberation.services.rounds import open_round
+
+    url = f"/api/v1/documents/{world.document.id}/versions"
     with app.app_context():
-        version = db.session.get(Version, world.document.current_version_id)
-        db.session.add(Round(version_id=version.id, scope="document", rule="each_group", threshold="majority",
-                             quorum="1/2", status="open"))
+        round_id = open_round(db.session.get(User, world.chair.id), db.session.get(Version, world.document.current_version_id),
+                              scope="document", rule="each_group", threshold="majority", quorum="1/2",
+                              closes_at=utcnow() + timedelta(days=1)).id
         db.session.commit()
-    response = client.post(f"/api/v1/documents/{world.document.id}/versions", headers=api_token(app, world.chair),
-                           json={"format": "markdown", "source": REVISED})
+    response = client.post(url, headers=api_token(app, world.chair), json={"format": "markdown", "source": REVISED})
     assert response.status_code == 409 and "round is open" in response.get_json()["error"]["message"]
+    with app.app_context():  # once its closing time has passed, the round closes and no longer blocks
+        db.session.get(Round, round_id).closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = client.post(url, headers=api_token(app, world.chair), json={"format": "markdown", "source": REVISED})
+    assert response.status_code == 201
+    with app.app_context():
+        assert db.session.get(Round, round_id).status == "closed"
 
 
 def test_only_chairs_publish(app, client, world):
