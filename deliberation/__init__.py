@@ -69,6 +69,10 @@ def _init_extensions(app: Flask) -> None:
     init_limits(app)
     init_security_log(app)
     app.config.setdefault("SOCKETIO_ALLOWED_ORIGINS", _site_origins(app.config.get("BASE_URL")))
+    # init_app keeps the options of an earlier app on the shared SocketIO object, the Redis client
+    # manager included: without this, an app made without REDIS_URL after one with it would still
+    # publish to (and need) that Redis.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),

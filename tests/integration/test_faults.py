@@ -9,7 +9,6 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from deliberation import create_app
 from deliberation.extensions import db, socketio
 from deliberation.models import Clause
 from deliberation.services import record
@@ -18,13 +17,8 @@ from deliberation.services.groups import invite
 
 from ..conftest import PASSWORD, csrf_token, sign_in
 from ..factories import SAMPLE_DRAFT, Factory
+from .hardening_support import separate_app, snapshot
 from .test_rate_limits import enable_limits
-
-
-def _snapshot(app) -> dict:
-    with app.app_context():
-        return {table.name: db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-                for table in db.metadata.sorted_tables}
 
 
 def _fail_on_call(monkeypatch, n: int) -> None:
@@ -82,7 +76,7 @@ def _send(app, user, method, url, body):
 
 def test_a_request_failing_halfway_writes_nothing(app, world, monkeypatch):
     for name, user, method, url, body in _cases(app, world):
-        before = _snapshot(app)
+        before = snapshot(app)
         n = 1
         while True:
             with monkeypatch.context() as patch:
@@ -92,10 +86,10 @@ def test_a_request_failing_halfway_writes_nothing(app, world, monkeypatch):
                 break  # fewer than n appends: every failure point has been tried
             assert response.status_code == 500, (name, n, response.status_code, response.data[:300])
             assert b"Traceback" not in response.data and b"injected failure" not in response.data
-            assert _snapshot(app) == before, f"{name}: failing at record append {n} left rows behind"
+            assert snapshot(app) == before, f"{name}: failing at record append {n} left rows behind"
             n += 1
         assert n > 1, f"{name} appended no record event"
-        assert _snapshot(app) != before, f"{name} did nothing even without a failure"
+        assert snapshot(app) != before, f"{name} did nothing even without a failure"
 
 
 def test_realtime_emit_failures_do_not_fail_the_request(app, client, world, monkeypatch, caplog):
@@ -179,12 +173,8 @@ class Forwarder:
 
 def _site(tmp_path, monkeypatch, **config):
     """An app of its own (SQLite) with a group, a member and a document, for fault settings."""
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance-faults"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "LOAD_DEMO": False, "PUBLIC_CACHE": False,
-                      "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/faults.sqlite3", **config})
+    app = separate_app(tmp_path, monkeypatch, "faults", **config)
     with app.app_context():
-        db.create_all()
         make = Factory()
         group = make.group()
         chair = make.member(group, "chair", "government")
@@ -251,10 +241,8 @@ DEAD_DATABASES = {
 
 @pytest.mark.parametrize("backend", sorted(DEAD_DATABASES))
 def test_losing_the_database_gives_503_not_a_stack_trace(tmp_path, monkeypatch, backend):
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance-dead"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "LOAD_DEMO": False, "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": DEAD_DATABASES[backend](tmp_path),
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}})
+    app = separate_app(tmp_path, monkeypatch, "dead", create_tables=False,
+                       SQLALCHEMY_DATABASE_URI=DEAD_DATABASES[backend](tmp_path))
     anonymous = app.test_client()
     signed_in = app.test_client()
     with signed_in.session_transaction() as session:  # a session from before the outage
@@ -269,3 +257,13 @@ def test_losing_the_database_gives_503_not_a_stack_trace(tmp_path, monkeypatch, 
     token = csrf_token(anonymous, "/sign-in")
     post = anonymous.post("/sign-in", data={"email": "a@example.org", "password": "whatever it is", "csrf_token": token})
     assert post.status_code == 503
+
+
+def test_an_app_without_redis_after_one_with_it_has_no_message_queue(tmp_path, monkeypatch):
+    """The SocketIO object is shared: a later app made without REDIS_URL must not inherit the queue."""
+    import socketio as python_socketio
+
+    separate_app(tmp_path, monkeypatch, "queued", REDIS_URL=f"redis://127.0.0.1:{_free_port()}/0")
+    assert isinstance(socketio.server.manager, python_socketio.PubSubManager)
+    separate_app(tmp_path, monkeypatch, "plain")
+    assert not isinstance(socketio.server.manager, python_socketio.PubSubManager)
