@@ -46,7 +46,7 @@ def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = 
         "id": comment.id, "parent_id": comment.parent_id, "root_id": comment.root_id,
         "clause_id": comment.clause_id, "version_id": comment.version_id, "depth": comment.depth,
         "kind": comment.kind, "status": comment.status,
-        "author": author_json(comment) if comment.status != "deleted" else None,
+        "author": author_json(comment) if sees_body else None,
         "body": comment.body_source if sees_body else None,
         "body_html": comment.body_html if sees_body else None,
         "selector": selector_json(comment) if sees_body else None,
@@ -56,7 +56,7 @@ def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = 
         "disposition": {"value": comment.disposition, "label": DISPOSITIONS[comment.disposition],
                         "rationale": comment.disposition_rationale, "at": _iso(comment.disposition_at),
                         "version_id": comment.disposition_version_id}
-        if comment.disposition and comment.status != "deleted" else None,
+        if comment.disposition and sees_body else None,
         "resolved_at": _iso(comment.resolved_at),
         "edited_at": _iso(comment.edited_at),
         "created_at": _iso(comment.created_at),

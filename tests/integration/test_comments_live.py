@@ -85,7 +85,7 @@ def test_a_hidden_comment_goes_out_without_its_body(app, world):
     [event] = _events(watcher, "comment_updated")
     assert event["status"] == "hidden"
     assert event["body"] is None and event["body_html"] is None and event["selector"] is None
-    assert event["hidden_reason"] is None
+    assert event["hidden_reason"] is None and event["author"] is None
     assert "Something rude." not in str(event)
 
 
