@@ -15,6 +15,7 @@ figures report readers that disconnected and receipts that never came.
 """
 import asyncio
 import json
+import logging
 import multiprocessing
 import time
 import urllib.request
@@ -64,6 +65,7 @@ async def _readers(urls: list[str], version_id: int, count: int, ready, stop, re
     while not stop.is_set():
         await asyncio.sleep(0.2)
     results.put({"times": times, "dropped_at": dropped_at, "reasons": dict(reasons)})
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)  # "packet queue is empty" on each close
     await asyncio.gather(*(client.disconnect() for client in clients if client.connected), return_exceptions=True)
 
 
