@@ -7,13 +7,13 @@ import pytest
 from flask_migrate import stamp
 from sqlalchemy import select
 
-from deliberation import create_app
 from deliberation.extensions import db
 from deliberation.models import Comment, User
 from deliberation.services.accounts import create_token, create_user
 from deliberation.services.groups import invite
 
 from ..conftest import _create_schema, _database_url, _drop_schema
+from .hardening_support import separate_app, snapshot
 
 POSTGRES = (os.environ.get("DATABASE_URL") or "").startswith("postgres")
 
@@ -39,18 +39,10 @@ def _enrich(app, world):
         db.session.commit()
 
 
-def _snapshot(app) -> dict:
-    with app.app_context():
-        return {table.name: [tuple(row) for row in db.session.execute(
-            select(table).order_by(*table.primary_key.columns))] for table in db.metadata.sorted_tables}
-
-
 def _target(tmp_path, monkeypatch, url=None):
     """An app on a brand-new, empty database: a SQLite file unless a URL is given."""
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance-target"))
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "LOAD_DEMO": False, "SERVER_NAME": "localhost",
-                       "RATELIMIT_ENABLED": False, "PUBLIC_CACHE": False,
-                       "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tmp_path}/restored.sqlite3"})
+    uri = {"SQLALCHEMY_DATABASE_URI": url} if url else {}
+    return separate_app(tmp_path, monkeypatch, "restored", create_tables=False, **uri)
 
 
 def _run(app, *args):
@@ -68,7 +60,7 @@ def test_sqlite_copy_round_trip(app, world, tmp_path, monkeypatch):
     target = _target(tmp_path, monkeypatch)
     restored = _run(target, "restore", str(path))
     assert restored.exit_code == 0 and "The record verifies" in restored.output, restored.output
-    assert _snapshot(target) == _snapshot(app)
+    assert snapshot(target) == snapshot(app)
 
 
 def test_json_round_trip_through_the_migrations(app, world, tmp_path, monkeypatch):
@@ -84,7 +76,7 @@ def test_json_round_trip_through_the_migrations(app, world, tmp_path, monkeypatc
     target = _target(tmp_path, monkeypatch)
     restored = _run(target, "restore", str(path))
     assert restored.exit_code == 0 and "The record verifies" in restored.output, restored.output
-    assert _snapshot(target) == _snapshot(app)
+    assert snapshot(target) == snapshot(app)
     with target.app_context():  # the restored site keeps working: new rows get new ids
         assert create_user("after@example.org", "After", "a long password").id > world.outsider.id
 
@@ -100,7 +92,7 @@ def test_postgresql_round_trip(app, world, tmp_path, monkeypatch):
     try:
         restored = _run(target, "restore", str(path))
         assert restored.exit_code == 0 and "The record verifies" in restored.output, restored.output
-        assert _snapshot(target) == _snapshot(app)
+        assert snapshot(target) == snapshot(app)
         with target.app_context():  # sequences were moved past the restored ids
             user = create_user("after@example.org", "After", "a long password")
             db.session.commit()
@@ -115,10 +107,10 @@ def test_postgresql_round_trip(app, world, tmp_path, monkeypatch):
 def test_restore_refuses_a_database_that_is_not_empty(app, world, tmp_path):
     path = tmp_path / "site.jsonl"
     assert _run(app, "backup", str(path), "--format", "json").exit_code == 0
-    before = _snapshot(app)
+    before = snapshot(app)
     refused = _run(app, "restore", str(path))
     assert refused.exit_code == 1 and "not empty" in refused.output
-    assert _snapshot(app) == before
+    assert snapshot(app) == before
 
 
 def test_restore_refuses_foreign_truncated_and_tampered_files(app, world, tmp_path, monkeypatch):

@@ -1,8 +1,7 @@
 """Security headers on every kind of response, HSTS only over HTTPS, and Socket.IO's origin check."""
 import pytest
 
-from deliberation import create_app
-from deliberation.extensions import db
+from .hardening_support import separate_app
 
 SOCKET_HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
 
@@ -70,16 +69,6 @@ def test_no_inline_script_in_pages(client, world):
         assert "style=" not in html, url
 
 
-def _app(tmp_path, monkeypatch, **config):
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance-extra"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "LOAD_DEMO": False, "RATELIMIT_ENABLED": False,
-                      "PUBLIC_CACHE": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/extra.sqlite3",
-                      **config})
-    with app.app_context():
-        db.create_all()
-    return app
-
-
 def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/sign-in").headers
     secure = client.get("/sign-in", base_url="https://localhost")
@@ -91,7 +80,7 @@ def test_hsts_only_over_https(client):
 
 
 def test_hsts_behind_a_proxy_that_terminates_https(tmp_path, monkeypatch):
-    app = _app(tmp_path, monkeypatch, BEHIND_PROXY=True)
+    app = separate_app(tmp_path, monkeypatch, "proxied", BEHIND_PROXY=True)
     client = app.test_client()
     assert "Strict-Transport-Security" in client.get("/sign-in", headers={"X-Forwarded-Proto": "https"}).headers
     assert "Strict-Transport-Security" not in client.get("/sign-in", headers={"X-Forwarded-Proto": "http"}).headers
@@ -108,7 +97,7 @@ def test_socket_connections_only_from_the_sites_own_origin(app, client):
 
 
 def test_socket_origins_come_from_base_url(tmp_path, monkeypatch):
-    app = _app(tmp_path, monkeypatch, BASE_URL="https://deliberation.example.org/some/path")
+    app = separate_app(tmp_path, monkeypatch, "public", BASE_URL="https://deliberation.example.org/some/path")
     assert app.config["SOCKETIO_ALLOWED_ORIGINS"] == ["https://deliberation.example.org"]
     client = app.test_client()
     allowed = client.get(SOCKET_HANDSHAKE, headers={"Origin": "https://deliberation.example.org"})

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from deliberation.extensions import db, socketio
 from deliberation.models import (
-    ApiToken, Clause, Comment, CommentAnchor, EligibleVoter, Membership, Notification, Position, Round, RoundItem,
+    Clause, Comment, CommentAnchor, EligibleVoter, Membership, Notification, Position, Round, RoundItem,
     Support, Version,
 )
 from deliberation.realtime import round_room, version_room
@@ -22,6 +22,7 @@ from deliberation.services.accounts import create_token
 from deliberation.services.groups import invite
 
 from ..conftest import csrf_token, sign_in
+from .hardening_support import snapshot
 
 # Arguments that are not ids: a version number is only meaningful with its document, the invitation
 # secret is a credential (tested in test_auth), the static file name is public.
@@ -122,19 +123,12 @@ def _url(rule, values):
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
 
-def _snapshot(app):
-    with app.app_context():
-        return {table.name: db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-                for table in db.metadata.sorted_tables if table.name != "api_tokens"} | {
-            "api_tokens": db.session.execute(select(ApiToken.id, ApiToken.revoked_at).order_by(ApiToken.id)).all()}
-
-
 @pytest.mark.parametrize("role", ["chair", "member"])
 def test_foreign_ids_are_refused_on_every_route(app, world, ids, role):
     own, foreign = ids
     client = sign_in(app.test_client(), getattr(world, role))
     token = csrf_token(client, "/account")
-    before = _snapshot(app)
+    before = snapshot(app)
     failures, calls = [], 0
     for rule in _routes_with_ids(app):
         for values in _variants(rule, own, foreign):
@@ -151,7 +145,7 @@ def test_foreign_ids_are_refused_on_every_route(app, world, ids, role):
                     failures.append(f"{method} {url} ({rule.endpoint}) as {role}: {response.status_code}")
     assert calls > 50
     assert not failures, "foreign ids were not refused:\n" + "\n".join(failures)
-    assert _snapshot(app) == before, "a refused request changed something"
+    assert snapshot(app) == before, "a refused request changed something"
 
 
 @pytest.fixture
