@@ -30,6 +30,7 @@ def _add_clauses(version: Version, flat) -> list[Clause]:
     rows: list[Clause] = []
     next_line = 1
     for position, (parsed, depth, parent_index) in enumerate(flat):
+        # A bare number ("2." over its sub-clauses) still takes a line; the page draws the number on it.
         lines = max(1, line_count(parsed.heading, parsed.text))
         clause = Clause(
             version_id=version.id, key=uuid.uuid4().hex, number=parsed.number, heading=parsed.heading,

@@ -90,6 +90,48 @@ def test_version_page_has_line_numbers_and_permalinks(app, client, world):
     assert single.status_code == 200 and b"Governments should assess" in single.data
 
 
+NUMBER_ONLY_DRAFT = """# Numbers only
+
+## 1. Scope
+
+These recommendations apply to every member.
+
+## 2.
+
+(a) The first sub-clause stands under a bare number.
+
+(b) So does the second.
+
+## 3. Review
+
+The group reviews them each year.
+"""
+
+
+def test_clause_with_only_a_number_keeps_line_numbers_continuous(app, client, world, make):
+    """A clause with a number but no heading or text still takes a line: the page draws it, and the
+    numbers on the page are 1..N without a gap and are the ones the API gives."""
+    with app.app_context():
+        document = make.document(db.session.merge(world.group), db.session.merge(world.chair),
+                                 source=NUMBER_ONLY_DRAFT, title="Numbers only")
+        db.session.commit()
+        document_id, version_id = document.id, document.current_version_id
+    html = client.get(f"/documents/{document_id}/versions/1").data.decode()
+    shown = [int(n) for n in re.findall(r'data-line="(\d+)"', html)]
+    api = client.get(f"/api/v1/versions/{version_id}").get_json()
+    assert shown == list(range(1, len(shown) + 1))
+    clauses = api["clauses"]
+    assert [c["number"] for c in clauses] == ["1", "2", "2(a)", "2(b)", "3"]
+    assert clauses[0]["first_line"] == 1 and clauses[-1]["last_line"] == len(shown)
+    for clause in clauses:  # each clause's lines are drawn inside its own article
+        article = re.search(rf'<article [^>]*data-clause-id="{clause["id"]}".*?</article>', html, re.S).group(0)
+        own = [int(n) for n in re.findall(r'data-line="(\d+)"', article)]
+        assert own == list(range(clause["first_line"], clause["last_line"] + 1)), clause["number"]
+    bare = clauses[1]
+    single = client.get(f"/documents/{document_id}/versions/1/clauses/{bare['key']}").data.decode()
+    assert f'data-line="{bare["first_line"]}"' in single
+
+
 def test_version_page_queries_do_not_grow_with_clauses(app, client, world, make):
     url = f"/documents/{world.document.id}/versions/1"
     client.get(url)
