@@ -15,17 +15,15 @@ def main() -> None:
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args()
 
-    from deliberation.cli import bootstrap
-    from deliberation.services.demo import DEMO_PASSWORD, demo_accounts
+    from deliberation.cli import bootstrap, demo_accounts_notice
 
     with app.app_context():
-        loaded = bootstrap(app)
+        bootstrap(app)
+        demo_notice = demo_accounts_notice()  # only where the demo group is in the database
     print(f"Deliberation platform on http://{args.host}:{args.port}/")
     print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
-    if loaded or app.config["LOAD_DEMO"]:
-        print(f"Demo accounts (password: {DEMO_PASSWORD}):")
-        for email, role in demo_accounts():
-            print(f"  {email:28} {role}")
+    for line in demo_notice:
+        print(line)
     socketio.run(app, host=args.host, port=args.port, debug=args.debug, use_reloader=False,
                  allow_unsafe_werkzeug=True)
 

@@ -27,14 +27,13 @@ def register_commands(app) -> None:
     @app.cli.command("demo")
     def demo_command():
         """Load the demo working group, its members and draft (does nothing if already loaded)."""
-        from .services.demo import DEMO_PASSWORD, demo_accounts, load_demo
+        from .services.demo import load_demo
 
         created = load_demo()
         db.session.commit()
         click.echo("Demo loaded." if created else "The demo is already loaded.")
-        click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
-        for email, role in demo_accounts():
-            click.echo(f"  {email:28} {role}")
+        for line in demo_accounts_notice():
+            click.echo(line)
 
     @app.cli.command("create-admin")
     @click.argument("email")
@@ -190,6 +189,17 @@ def register_commands(app) -> None:
     def bootstrap_command():
         """Upgrade the schema to the latest migration and load the demo into an empty database."""
         bootstrap(current_app)
+
+
+def demo_accounts_notice() -> list[str]:
+    """The demo accounts and their shared password, if this database holds the demo group; else nothing
+    (a production database started with LOAD_DEMO on must not advertise a password it does not use)."""
+    from .models import WorkingGroup
+    from .services.demo import DEMO_PASSWORD, DEMO_SLUG, demo_accounts
+
+    if db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.slug == DEMO_SLUG)) is None:
+        return []
+    return [f"Demo accounts (password: {DEMO_PASSWORD}):"] + [f"  {email:28} {role}" for email, role in demo_accounts()]
 
 
 def bootstrap(app) -> bool:

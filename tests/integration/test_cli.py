@@ -36,6 +36,54 @@ def test_demo_is_idempotent(app, run):
         assert {"Preamble", "Definition", "1", "1.1", "2(a)"} <= {c.number for c in clauses}
 
 
+def _entry_module(name):
+    """A fresh copy of the top-level app.py (it builds its app from the environment on import)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[2] / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _start(module, monkeypatch, capsys) -> str:
+    monkeypatch.setattr(module.socketio, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr("sys.argv", ["app.py", "--port", "5999"])
+    module.main()
+    return capsys.readouterr().out
+
+
+def test_start_prints_demo_accounts_only_where_the_demo_is(tmp_path, monkeypatch, capsys):
+    from deliberation.services.demo import DEMO_PASSWORD
+    from deliberation.services.groups import create_working_group
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("LOAD_DEMO", "1")
+    module = _entry_module("entry_without_demo")
+    with module.app.app_context():  # a site's own database: migrated, with its own working group
+        from flask_migrate import upgrade
+
+        upgrade()
+        create_working_group(None, "Real group", "real-group", public=True,
+                             stakeholder_groups=(("government", "Government"),))
+        db.session.commit()
+    out = _start(module, monkeypatch, capsys)
+    assert "http://127.0.0.1:5999/" in out
+    assert DEMO_PASSWORD not in out and "Demo accounts" not in out
+    with module.app.app_context():
+        assert db.session.scalar(select(WorkingGroup).where(WorkingGroup.slug != "real-group")) is None
+        db.engine.dispose()
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "empty"))
+    fresh = _entry_module("entry_with_demo")  # an empty database: the demo is loaded and announced
+    out = _start(fresh, monkeypatch, capsys)
+    assert f"Demo accounts (password: {DEMO_PASSWORD})" in out and "chair.gov@example.org" in out
+    with fresh.app.app_context():
+        db.engine.dispose()
+
+
 def test_create_admin(app, run):
     result = run("create-admin", "boss@example.org", "--password-stdin", input="a long password\n")
     assert result.exit_code == 0
