@@ -65,18 +65,27 @@ def register_commands(app) -> None:
     @click.option("--affiliation", default="")
     @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
     def create_user_command(email, name, slug, role, stakeholder, affiliation, password_stdin):
-        """Create the account if new, and add or update its membership in a working group."""
-        from .services.accounts import create_user, find_user_by_email
+        """Create the account if new (or give an existing one the new password from --password-stdin),
+        and add or update its membership in a working group."""
+        from .services.accounts import create_user, find_user_by_email, set_password
         from .services.groups import group_by_slug, set_membership
 
+        password_changed = False
         try:
             group = group_by_slug(slug)
             password = _read_password(password_stdin) if password_stdin else None
-            user = find_user_by_email(email) or create_user(email, name, password)
+            user = find_user_by_email(email)
+            if user is None:
+                user = create_user(email, name, password)
+            elif password is not None:
+                set_password(user, password)
+                password_changed = True
             set_membership(None, group, user, role, stakeholder, affiliation=affiliation)
             db.session.commit()
         except ServiceError as exc:
             _fail(exc.message)
+        if password_changed:
+            click.echo(f"Set a new password for the existing account {user.email}.")
         click.echo(f"{user.email} is a {role} of {group.slug}.")
 
     @app.cli.command("create-token")
@@ -102,7 +111,7 @@ def register_commands(app) -> None:
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     def import_draft_command(slug, title, public, as_email, file):
         """Import a Markdown, text or .docx draft as version 1 of a new document."""
-        from .importer import DraftImportError, decode_upload
+        from .importer import MAX_UPLOAD_BYTES, DraftImportError, decode_upload
         from .models import Membership
         from .services.documents import create_document
         from .services.groups import group_by_slug
@@ -111,7 +120,9 @@ def register_commands(app) -> None:
             group = group_by_slug(slug)
             if not file.exists():
                 _fail(f"No such file: {file}")
-            fmt, source = decode_upload(file.name, file.read_bytes())
+            with file.open("rb") as handle:  # a byte past the limit is enough for decode_upload to refuse it
+                data = handle.read(MAX_UPLOAD_BYTES + 1)
+            fmt, source = decode_upload(file.name, data)
             query = select(User).join(Membership).where(
                 Membership.working_group_id == group.id, Membership.role == "chair")
             if as_email:

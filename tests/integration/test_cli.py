@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from deliberation.extensions import db
-from deliberation.models import Document, Membership, User, WorkingGroup
+from deliberation.models import Document, Membership, RecordEvent, User, WorkingGroup
 
 
 @pytest.fixture
@@ -114,6 +114,29 @@ def test_create_user_and_errors(app, run, world):
         assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
 
 
+def test_create_user_sets_a_new_password_for_an_existing_account(app, run, world):
+    from deliberation.security.credentials import check_password
+
+    result = run("create-user", world.member.email, "--name", "Ignored", "--group", world.group.slug,
+                 "--role", "member", "--stakeholder", "academia", "--password-stdin", input="a brand new password\n")
+    assert result.exit_code == 0, result.output
+    assert "password" in result.output.lower() and "set" in result.output.lower()
+    with app.app_context():
+        user = db.session.get(User, world.member.id)
+        assert check_password(user.password_hash, "a brand new password")
+    short = run("create-user", world.member.email, "--name", "X", "--group", world.group.slug, "--role", "chair",
+                "--stakeholder", "government", "--password-stdin", input="short\n")
+    assert short.exit_code != 0 and "at least 10" in short.output
+    with app.app_context():  # the bad password changed nothing, the membership included
+        user = db.session.get(User, world.member.id)
+        assert check_password(user.password_hash, "a brand new password")
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        assert membership.role == "member" and membership.stakeholder_group.key == "academia"
+    unchanged = run("create-user", world.member.email, "--name", "X", "--group", world.group.slug,
+                    "--role", "member", "--stakeholder", "academia")
+    assert unchanged.exit_code == 0 and "password" not in unchanged.output.lower()
+
+
 def test_create_token_prints_it_last(app, run, world, client):
     result = run("create-token", world.member.email)
     assert result.exit_code == 0
@@ -139,6 +162,49 @@ def test_import_draft(app, run, world, tmp_path):
     assert run("import-draft", "--group", "nope", "--title", "Bad", str(draft)).exit_code != 0
     with app.app_context():
         assert db.session.query(Document).count() == before
+
+
+def test_import_draft_rejects_bad_files_and_writes_nothing(app, run, world, tmp_path):
+    from docx import Document as Docx
+
+    words = tmp_path / "words.md"
+    words.write_text("Just a paragraph of prose with no numbering or headings at all.\n", encoding="utf-8")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a Word document")
+    big = tmp_path / "big.md"
+    big.write_bytes(b"1. " + b"a" * (2 * 1024 * 1024 + 10))
+    empty_docx = tmp_path / "prose.docx"
+    prose = Docx()
+    prose.add_paragraph("Only prose here, nothing numbered.")
+    prose.save(empty_docx)
+    with app.app_context():
+        before = (db.session.query(Document).count(), db.session.query(RecordEvent).count())
+    cases = ((words, "No clauses were recognised"), (empty_docx, "No clauses were recognised"),
+             (broken, "not a valid"), (big, "2 MB"))
+    for path, message in cases:
+        failed = run("import-draft", "--group", world.group.slug, "--title", "Bad", str(path))
+        assert failed.exit_code != 0, path.name
+        assert "Error:" in failed.output and message.lower() in failed.output.lower(), (path.name, failed.output)
+        assert "Traceback" not in failed.output
+    with app.app_context():
+        assert (db.session.query(Document).count(), db.session.query(RecordEvent).count()) == before
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    from deliberation import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    settings = {"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "db.sqlite3"), "LOAD_DEMO": False}
+    first = create_app(settings)
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.exists() and (key_file.stat().st_mode & 0o077) == 0  # owner only
+    assert len(first.config["SECRET_KEY"]) >= 32 and first.config["SECRET_KEY"] == key_file.read_text().strip()
+    second = create_app(settings)
+    assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]  # reused, not regenerated
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app(settings).config["SECRET_KEY"] == "from-the-environment"
+    assert key_file.read_text().strip() == first.config["SECRET_KEY"]
 
 
 def test_verify_record(app, run, world):
