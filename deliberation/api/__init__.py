@@ -7,8 +7,13 @@ documents need neither. Errors are `{"error": {"code", "message", "field"?}}`.
 from flask import Blueprint, request
 
 from ..extensions import csrf
+from ..security.limits import limited
 
 bp = Blueprint("api", __name__)
+# Every API write counts against "api_writes" (reads are free). A route with a limit of its own, such as
+# posting a comment ("comments"), counts against that one instead: Flask-Limiter's route limits
+# override the blueprint's.
+limited("api_writes")(bp)
 
 
 @bp.before_request

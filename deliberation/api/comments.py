@@ -3,6 +3,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..security import Permission, require
+from ..security.limits import limited
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_payloads import comment_json
@@ -37,6 +38,7 @@ def list_comments(clause_id: int):
 
 
 @bp.post("/clauses/<int:clause_id>/comments")
+@limited("comments")
 def create_comment(clause_id: int):
     clause, version, viewer = readable_clause(current_user, clause_id)
     require(current_user, Permission.COMMENT, version)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Clause
 from ..security import Permission, require
+from ..security.limits import limited
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_access import ensure_may_resolve
@@ -38,6 +39,7 @@ def _submit(form, action):
 
 
 @bp.post("/documents/<int:document_id>/versions/<int:number>/clauses/<key>/comments")
+@limited("comments")
 def create(document_id: int, number: int, key: str):
     document = load_document(document_id)
     version = load_version(document, number)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Support, Version
 from ..security import Permission, require
+from ..security.limits import limited
 from ..services import supports as support_service
 from ..services.errors import Invalid, ServiceError
 from .helpers import form_error, load_document, load_version
@@ -21,6 +22,7 @@ def _form(version) -> SupportForm:
 
 
 @bp.route("/documents/<int:document_id>/versions/<int:number>/support", methods=["GET", "POST"])
+@limited("supports")  # counts only the POST: reading the form and list is free
 def support(document_id: int, number: int):
     document = load_document(document_id)
     version = load_version(document, number)

@@ -7,7 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from sqlalchemy import select
+
 from deliberation.extensions import csrf, db
+from deliberation.models import Clause, User, Version
+from deliberation.services.accounts import create_token
 from deliberation.security import limits
 from deliberation.security.limits import BACKOFF_CAP, init_limits, limited
 
@@ -163,6 +167,99 @@ def test_token_creation_is_limited_but_not_the_command_line(app, client, world):
     runner = app.test_cli_runner()
     for _ in range(3):
         assert runner.invoke(args=["create-token", world.member.email]).exit_code == 0
+
+
+# The named limits on the real routes: comments (page and API share one bucket), expressions of
+# support (the public form), and every other API write.
+
+def _clause(app, world):
+    with app.app_context():
+        clause = db.session.scalar(select(Clause).where(Clause.version_id == world.document.current_version_id,
+                                                        Clause.text != "").order_by(Clause.position).limit(1))
+        return clause.id, clause.key
+
+
+def _assert_json_429(response):
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    error = response.get_json()["error"]
+    assert error["code"] == "rate_limited" and "Please wait" in error["message"]
+
+
+def test_comments_are_limited_by_page_and_api_together(app, world):
+    enable_limits(app, comments="3 per minute", api_writes="100 per minute")
+    clause_id, key = _clause(app, world)
+    page = f"/documents/{world.document.id}/versions/1/clauses/{key}"
+    client = sign_in(app.test_client(), world.member)
+    token = csrf_token(client, page)
+    assert client.post(f"{page}/comments", data={"body": "One", "csrf_token": token}).status_code == 302
+    api = f"/api/v1/clauses/{clause_id}/comments"
+    first = client.post(api, json={"body": "Two"}, headers={"X-CSRFToken": token})
+    assert first.status_code == 201
+    reply = client.post(f"{page}/comments", data={"body": "Three", "parent_id": str(first.get_json()["id"]),
+                                                  "csrf_token": token})
+    assert reply.status_code == 302
+    _assert_json_429(client.post(api, json={"body": "Four"}, headers={"X-CSRFToken": token}))
+    refused = client.post(f"{page}/comments", data={"body": "Five", "csrf_token": token})
+    assert refused.status_code == 429 and b"Too many requests" in refused.data
+    assert client.get(api).status_code == 200  # reading the discussion is not limited
+    # Per user: the chair still comments from the same address.
+    chair = sign_in(app.test_client(), world.chair)
+    assert chair.post(api, json={"body": "Chair"}, headers={"X-CSRFToken": csrf_token(chair)}).status_code == 201
+
+
+def _adopted_version(app, world):
+    """Adopt the public document's first version through the services (a round everyone endorsed)."""
+    from deliberation.services.positions import take_position
+    from deliberation.services.rounds import adopt_version, close_round, open_round
+
+    with app.app_context():
+        chair = db.session.get(User, world.chair.id)
+        version = db.session.get(Version, world.document.current_version_id)
+        round_ = open_round(chair, version, scope="document", rule="pooled", threshold="majority", quorum="1/2")
+        for user in [world.chair] + [u for users in world.members.values() for u in users]:
+            take_position(db.session.get(User, user.id), round_, clause_id=None, position="endorse")
+        close_round(chair, round_)
+        adopt_version(chair, version)
+        db.session.commit()
+
+
+def test_expressions_of_support_are_limited(app, client, world):
+    enable_limits(app, supports="2 per hour")
+    _adopted_version(app, world)
+    url = f"/documents/{world.document.id}/versions/1/support"
+    token = csrf_token(client, url)
+    statuses = [client.post(url, data={"name": f"Ada {n}", "sector": "individual", "email": f"ada{n}@example.org",
+                                       "csrf_token": token}).status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    assert b"Too many requests" in client.post(url, data={"csrf_token": token}).data
+    assert client.get(url).status_code == 200  # reading the form and the list is not limited
+    assert app.test_client().post(url, data={"name": "Bo", "sector": "individual", "email": "bo@example.org",
+                                             "csrf_token": token},
+                                  environ_base={"REMOTE_ADDR": "203.0.113.5"}).status_code != 429
+
+
+def test_other_api_writes_share_the_api_writes_limit(app, world):
+    enable_limits(app, api_writes="2 per minute", comments="100 per minute")
+    clause_id, _key = _clause(app, world)
+    with app.app_context():
+        headers = {"Authorization": "Bearer " + create_token(db.session.get(User, world.chair.id))[1]}
+        db.session.commit()
+    client = app.test_client()
+    version_id = world.document.current_version_id
+    posted = client.post(f"/api/v1/clauses/{clause_id}/comments", json={"body": "Mine"}, headers=headers)
+    assert posted.status_code == 201  # counted under comments, not api_writes
+    comment = f"/api/v1/comments/{posted.get_json()['id']}"
+    assert client.patch(comment, json={"body": "Edited"}, headers=headers).status_code == 200
+    assert client.post(f"/api/v1/versions/{version_id}/rounds", json={"scope": "document"},
+                       headers=headers).status_code == 201
+    _assert_json_429(client.delete(comment, headers=headers))
+    _assert_json_429(client.post("/api/v1/documents", json={}, headers=headers))
+    assert client.get(comment, headers=headers).status_code == 200  # reads are not limited
+    assert client.get("/api/v1/documents", headers=headers).status_code == 200
+    # The limit is per user: a member's writes are still allowed.
+    member = sign_in(app.test_client(), world.member)
+    assert member.patch(comment, json={"body": "Not mine"},
+                        headers={"X-CSRFToken": csrf_token(member)}).status_code == 403
 
 
 def _redis_up() -> bool:
