@@ -45,6 +45,17 @@ def create_user(email: str, name: str, password: str | None = None, *, is_admin:
     return user
 
 
+def update_profile(user: User, *, name: str, locale: str | None) -> None:
+    """A new display name is recorded (privately): pages and exports show it, and the public cache is keyed
+    on the record's head, so the event is what makes them show the new name."""
+    name = clean_text(name, "name", max_length=120)
+    user.locale = locale or None
+    if name != user.name:
+        user.name = name
+        db.session.flush()
+        append_event("account.renamed", actor=user, subject=user)
+
+
 def set_password(user: User, password: str) -> None:
     if problem := password_problem(password):
         raise Invalid(problem, field="password")

@@ -33,12 +33,15 @@ def settings():
 @login_required
 def profile():
     form = ProfileForm()
-    if not form.validate_on_submit():
-        return _page(400, profile_form=form)
-    current_user.name = form.name.data.strip()
-    current_user.locale = form.locale.data or None
-    flash(_("Your profile is saved."), "success")
-    return redirect(url_for(".settings"))
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, name=form.name.data, locale=form.locale.data)
+        except ServiceError as exc:
+            form_error(form, exc)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for(".settings"))
+    return _page(400, profile_form=form)
 
 
 @bp.post("/password")
