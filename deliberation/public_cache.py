@@ -1,63 +1,122 @@
 """Conditional GETs and a cache of rendered pages for anonymous readers.
 
 What the public reads (documents, the record, exports, the API's public lists) changes only through
-services, and every service change appends a record event. The record's head (its last `seq`) is
-therefore a version number for everything public: a response for an anonymous reader is keyed on
-(path and query, language, head). Its ETag is that key, so a reader who has it gets 304 Not Modified
-without the page being rendered, and other readers get the stored copy until the next event.
+services, and every service change appends a record event (a new display name included, as a private
+`account.renamed` event). The record's head (its last `seq`) is therefore a version number for
+everything public: a response for an anonymous reader is keyed on (path and query, language, head).
+Its ETag is that key and its Last-Modified the head's time, so a reader who has either gets 304 Not
+Modified (RFC 9110, 13.2.2: If-None-Match when sent, else If-Modified-Since), and other readers get
+the stored copy until the next event.
+
+One change comes without an event: time passing a round's closing time. Views close such rounds when
+they read them, but a stored page answers before any view runs; so while a round is due, the cache
+closes it first (as the system, like any reader would) and serves nothing stored until it is closed.
 
 Only anonymous GETs that set no cookie and leave the session untouched are stored; signed-in pages
 vary per person and are never cached.
 """
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 
 from flask import g, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .extensions import db
-from .models import RecordEvent
+from .models import RecordEvent, Round
+from .models._base import utcnow
+
+log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 512
 MAX_BYTES = 64 * 1024 * 1024
 # Paths whose answers must never come from the cache (they carry forms with per-visitor CSRF tokens).
 UNCACHED_PREFIXES = ("/sign-in", "/invitations/", "/socket.io", "/static/")
+# Headers a stored copy does not keep: per-response, or stamped again on every answer.
+UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control", "vary"}
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    body: bytes
+    headers: tuple[tuple[str, str], ...]  # Content-Type, Content-Disposition, ... as the view set them
 
 
 class PageCache:
-    """A small thread-safe LRU of (status, headers, body) by key, bounded in entries and bytes."""
+    """A small thread-safe LRU of stored pages by key, bounded in entries and bytes."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._entries: OrderedDict[str, tuple[bytes, str, str]] = OrderedDict()
+        self._entries: OrderedDict[str, StoredPage] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str):
+    def get(self, key: str) -> StoredPage | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: str, body: bytes, mimetype: str, last_modified: str) -> None:
-        if len(body) > self.max_bytes // 8:
+    def put(self, key: str, page: StoredPage) -> None:
+        if len(page.body) > self.max_bytes // 8:
             return
         with self._lock:
             if key in self._entries:
                 return
-            self._entries[key] = (body, mimetype, last_modified)
-            self._bytes += len(body)
+            self._entries[key] = page
+            self._bytes += len(page.body)
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                _old_key, (old_body, _m, _l) = self._entries.popitem(last=False)
-                self._bytes -= len(old_body)
+                _old_key, old = self._entries.popitem(last=False)
+                self._bytes -= len(old.body)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+
+
+@dataclass(frozen=True)
+class SiteState:
+    seq: int                       # the record's head; 0 before the first event
+    changed_at: datetime | None    # when the head was written: Last-Modified of every public page
+    next_close: datetime | None    # the earliest closing time of an open round
+
+
+def _site_state() -> SiteState:
+    """The record's head and the next round closing time, in one query."""
+    head = select(RecordEvent.seq, RecordEvent.created_at).order_by(RecordEvent.seq.desc()).limit(1).subquery()
+    row = db.session.execute(select(
+        select(head.c.seq).scalar_subquery(),
+        select(head.c.created_at).scalar_subquery(),
+        select(func.min(Round.closes_at)).where(Round.status == "open").scalar_subquery(),
+    )).one()
+    return SiteState(row[0] or 0, row[1], row[2])
+
+
+def _round_due(state: SiteState) -> bool:
+    return state.next_close is not None and state.next_close <= utcnow()
+
+
+def _close_due_rounds() -> None:
+    """Close the rounds past their closing time, in a transaction of their own, as the views would."""
+    from .realtime import discard_events, flush_events
+    from .services.rounds import close_due_rounds
+
+    try:
+        close_due_rounds()
+        db.session.commit()
+    except Exception:  # the page is then rendered, uncached, and its view tries again
+        db.session.rollback()
+        discard_events()
+        log.warning("public cache: could not close the rounds past their closing time", exc_info=True)
+        return
+    flush_events()
 
 
 def _eligible() -> bool:
@@ -66,14 +125,16 @@ def _eligible() -> bool:
             and not session.get("_flashes"))
 
 
-def _head():
-    return db.session.execute(
-        select(RecordEvent.seq, RecordEvent.created_at).order_by(RecordEvent.seq.desc()).limit(1)).first()
+def _client_is_current(etag: str, changed_at: datetime | None) -> bool:
+    """RFC 9110, 13.2.2: If-None-Match decides when sent (weak comparison); otherwise If-Modified-Since,
+    at the one-second precision of HTTP dates. An unparsable date is ignored."""
+    if "If-None-Match" in request.headers:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return since is not None and changed_at is not None and changed_at.replace(microsecond=0) <= since
 
 
 def register(app) -> None:
-    from email.utils import format_datetime
-
     from flask_babel import get_locale
 
     cache = PageCache()
@@ -83,31 +144,37 @@ def register(app) -> None:
     def answer_from_cache():
         if not app.config.get("PUBLIC_CACHE", True) or not _eligible():
             return None
-        head = _head()
-        seq = head.seq if head else 0
-        raw = f"{request.full_path}|{get_locale()}|{seq}|{request.accept_mimetypes}"
+        state = _site_state()
+        if _round_due(state):
+            _close_due_rounds()
+            state = _site_state()
+            if _round_due(state):  # closed by another request that has not committed yet: render, store nothing
+                return None
+        raw = f"{request.full_path}|{get_locale()}|{state.seq}|{request.accept_mimetypes}"
         g.public_cache_key = hashlib.sha256(raw.encode()).hexdigest()[:32]
-        g.public_last_modified = format_datetime(head.created_at, usegmt=True) if head else None
-        if request.if_none_match.contains(g.public_cache_key):
+        g.public_changed_at = state.changed_at
+        # A matching ETag was handed out for this very page at this head: no need to look it up or render it.
+        if "If-None-Match" in request.headers and _client_is_current(g.public_cache_key, state.changed_at):
             return _not_modified()
         entry = cache.get(g.public_cache_key)
-        if entry is not None:
-            body, mimetype, last_modified = entry
-            response = app.response_class(body, mimetype=mimetype)
-            _stamp(response, last_modified)
-            response.headers["X-Cache"] = "hit"
-            return response
-        return None
+        if entry is None:
+            return None  # If-Modified-Since alone is answered once the page is known to exist (store_in_cache)
+        if _client_is_current(g.public_cache_key, state.changed_at):
+            return _not_modified()
+        response = app.response_class(entry.body, headers=list(entry.headers))
+        _stamp(response)
+        response.headers["X-Cache"] = "hit"
+        return response
 
     def _not_modified():
         response = app.response_class(status=304)
-        _stamp(response, g.public_last_modified)
+        _stamp(response)
         return response
 
-    def _stamp(response, last_modified):
+    def _stamp(response):
         response.set_etag(g.public_cache_key)
-        if last_modified:
-            response.headers["Last-Modified"] = last_modified
+        if g.public_changed_at is not None:
+            response.headers["Last-Modified"] = format_datetime(g.public_changed_at, usegmt=True)
         response.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate every time
         response.headers["Vary"] = "Cookie, Accept-Language, Accept"
 
@@ -118,6 +185,10 @@ def register(app) -> None:
             return response
         if response.headers.get("Set-Cookie") or session.modified or response.is_streamed:
             return response  # something personal happened: do not share it
-        _stamp(response, g.public_last_modified)
-        cache.put(key, response.get_data(), response.mimetype, g.public_last_modified)
+        headers = tuple((name, value) for name, value in response.headers.items()
+                        if name.lower() not in UNSTORED_HEADERS)
+        cache.put(key, StoredPage(response.get_data(), headers))
+        _stamp(response)
+        if _client_is_current(key, g.public_changed_at):
+            return _not_modified()
         return response
