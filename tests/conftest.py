@@ -94,8 +94,8 @@ def make(app):
 
 @pytest.fixture
 def world(app):
-    """A public working group with a chair, members in each sector, an observer, an outsider and a
-    chair of another (private) group; plus public, private and other-group documents.
+    """A public working group with a chair, members in each sector, an observer, an outsider, and a
+    chair and a member of another (private) group; plus public, private and other-group documents.
 
     Built in its own app context and returned detached: test requests must not share an app context
     (and so `g` and the database session) with the test itself."""

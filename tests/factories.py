@@ -42,7 +42,8 @@ class World:
     members: dict = field(default_factory=dict)   # sector key -> [users]
     observer: object = None
     outsider: object = None
-    other_member: object = None
+    other_member: object = None        # a chair of the other group, despite the name
+    other_group_member: object = None  # a plain member of the other group
     document: object = None
     private_document: object = None
     other_document: object = None
@@ -79,6 +80,7 @@ class Factory:
         world.observer = self.member(group, "observer")
         world.outsider = self.user("Outsider")
         world.other_member = self.member(other, "chair", "government")
+        world.other_group_member = self.member(other, "member", "civil_society")
         world.document = self.document(group, world.chair)
         world.private_document = self.document(group, world.chair, public=False, title="Private draft")
         world.other_document = self.document(other, world.other_member, public=True, title="Other group's draft")

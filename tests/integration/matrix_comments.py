@@ -1,9 +1,8 @@
 """Permission expectations for discussions: comments, moderation, thread fragments, notifications.
 
 Builds: on the public document, a thread by a member (with a reply) and a second comment of theirs to
-delete; on the private document, one comment. The shared matrix sends only GET and POST, so the PATCH
-and DELETE routes are listed here with no cases and checked with their own methods by
-test_comments_permissions.py, from `method_cases` below."""
+delete by page and another to delete by API; on the private document, one comment. The PATCH and
+DELETE cases come from `method_cases`, which test_comments_permissions.py also uses."""
 from sqlalchemy import select
 
 from deliberation.extensions import db
@@ -27,9 +26,10 @@ def build(w) -> dict:
     thread = post_comment(member, clause, body="Is this clear?", kind="question")
     post_comment(chair, clause, body="We think so.", parent_id=thread.id)
     doomed = post_comment(member, clause, body="Second thoughts.")
+    doomed_by_api = post_comment(member, clause, body="Third thoughts.")
     private = post_comment(member, private_clause, body="Members only.")
-    ids = {"comment": thread.id, "doomed": doomed.id, "private": private.id, "clause": clause.id,
-           "clause_key": clause.key, "private_clause": private_clause.id, "private_key": private_clause.key}
+    ids = {"comment": thread.id, "doomed": doomed.id, "doomed_by_api": doomed_by_api.id, "private": private.id,
+           "clause": clause.id, "clause_key": clause.key, "private_clause": private_clause.id, "private_key": private_clause.key}
     db.session.commit()
     return ids
 
@@ -41,7 +41,7 @@ def method_cases(ids: dict) -> list[tuple[str, str, dict]]:
     return [
         ("PATCH", f"/api/v1/comments/{c}", author_only),
         ("PATCH", f"/api/v1/comments/{p}", roles(404, anonymous=401, observer=403, member=OK, chair=403, admin=403)),
-        ("DELETE", f"/api/v1/comments/{ids['doomed']}", author_only),
+        ("DELETE", f"/api/v1/comments/{ids['doomed_by_api']}", author_only),
         ("DELETE", f"/api/v1/comments/{p}", roles(404, anonymous=401, observer=403, member=OK, chair=403, admin=403)),
         ("DELETE", "/api/v1/comments/999999", roles(404, anonymous=401)),
     ]
@@ -91,8 +91,8 @@ def expectations(app, w):
                                 roles(404, anonymous=401, observer=403, member=OK, chair=OK, admin=403))],
         "api.get_comment": [("GET", f"/api/v1/comments/{c}", everyone(200)),
                             ("GET", f"/api/v1/comments/{p}", PRIVATE_DOC)],
-        "api.edit_comment": [],  # PATCH: see method_cases
-        "api.delete_comment": [],  # DELETE: see method_cases
+        "api.edit_comment": [case for case in method_cases(ids) if case[0] == "PATCH"],
+        "api.delete_comment": [case for case in method_cases(ids) if case[0] == "DELETE"],
         "api.record_disposition": [("POST", f"/api/v1/comments/{c}/disposition", chair_api)],
         "api.hide_comment": [("POST", f"/api/v1/comments/{c}/hide", chair_api),
                              ("POST", f"/api/v1/comments/{p}/hide",
