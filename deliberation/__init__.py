@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate, socketio
+from .security.cookies import SecureOverHttpsResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
+    app.response_class = SecureOverHttpsResponse  # cookies Secure over HTTPS, proxied or not
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     app.config.update(config or {})

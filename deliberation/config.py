@@ -56,7 +56,9 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        # Served over HTTPS (BASE_URL https://...): cookies only travel encrypted.
+        # Served over HTTPS (BASE_URL https://...): cookies only travel encrypted. Without BASE_URL,
+        # security/cookies.py still makes them Secure on each request that came over HTTPS (directly,
+        # or through the proxy's X-Forwarded-Proto with BEHIND_PROXY=1).
         "SESSION_COOKIE_SECURE": _https(),
         "REMEMBER_COOKIE_SECURE": _https(),
         "BEHIND_PROXY": os.environ.get("BEHIND_PROXY", "0") == "1",

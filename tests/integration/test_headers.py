@@ -86,6 +86,60 @@ def test_hsts_behind_a_proxy_that_terminates_https(tmp_path, monkeypatch):
     assert "Strict-Transport-Security" not in client.get("/sign-in", headers={"X-Forwarded-Proto": "http"}).headers
 
 
+def _sign_in_remembered(client, user, *, scheme="http", forwarded_proto=None) -> dict[str, str]:
+    """Sign in with "remember me"; the Set-Cookie headers of the answer, by cookie name."""
+    import re
+
+    from ..conftest import PASSWORD
+
+    headers = {"Referer": f"{forwarded_proto or scheme}://localhost/sign-in"}  # CSRF checks it over HTTPS
+    if forwarded_proto:
+        headers["X-Forwarded-Proto"] = forwarded_proto
+    base_url = f"{scheme}://localhost"
+    form = client.get("/sign-in", base_url=base_url, headers=headers).data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    response = client.post("/sign-in", base_url=base_url, headers=headers, data={
+        "email": user.email, "password": PASSWORD, "remember": "y", "csrf_token": token})
+    assert response.status_code == 302, response.data[:300]
+    cookies = {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
+    assert {"session", "remember_token"} <= cookies.keys()
+    return cookies
+
+
+def _is_secure(set_cookie: str) -> bool:
+    return any(part.strip().lower() == "secure" for part in set_cookie.split(";")[1:])
+
+
+def test_cookies_are_secure_when_the_request_came_over_https(app, world):
+    """No BASE_URL: whether the session and remember-me cookies are Secure follows each request's scheme."""
+    assert not app.config["SESSION_COOKIE_SECURE"]
+    plain = _sign_in_remembered(app.test_client(), world.member)
+    assert not any(_is_secure(cookie) for cookie in plain.values()), plain
+    secure = _sign_in_remembered(app.test_client(), world.member, scheme="https")
+    assert all(_is_secure(cookie) for cookie in secure.values()), secure
+    # Without a trusted proxy, X-Forwarded-Proto is only what the client says.
+    spoofed = _sign_in_remembered(app.test_client(), world.member, forwarded_proto="https")
+    assert not any(_is_secure(cookie) for cookie in spoofed.values()), spoofed
+
+
+def test_cookies_are_secure_behind_a_proxy_that_terminates_https(tmp_path, monkeypatch):
+    from deliberation.extensions import db
+
+    from ..factories import Factory
+
+    app = separate_app(tmp_path, monkeypatch, "proxied-cookies", BEHIND_PROXY=True)
+    assert not app.config["SESSION_COOKIE_SECURE"]  # no BASE_URL
+    with app.app_context():
+        user = Factory().user("Proxied")
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+    secure = _sign_in_remembered(app.test_client(), user, forwarded_proto="https")
+    assert all(_is_secure(cookie) for cookie in secure.values()), secure
+    plain = _sign_in_remembered(app.test_client(), user, forwarded_proto="http")
+    assert not any(_is_secure(cookie) for cookie in plain.values()), plain
+
+
 def test_socket_connections_only_from_the_sites_own_origin(app, client):
     assert app.config["SOCKETIO_ALLOWED_ORIGINS"] is None  # no BASE_URL: the origin must match Host
     own = client.get(SOCKET_HANDSHAKE, headers={"Origin": "http://localhost"})
