@@ -8,10 +8,11 @@ of that row) waits for positions in flight, and a position never lands in a roun
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import EligibleVoter, Position, PositionHistory, Round, RoundItem
 from ..models._base import utcnow
 from ..realtime import queue_event, round_room
@@ -21,8 +22,8 @@ from .tally import round_items, version_of
 from .tally_rules import POSITIONS
 
 NEEDS_STATEMENT = {
-    "endorse_with_reservations": "State your reservations.",
-    "object": "Give the reason for your objection.",
+    "endorse_with_reservations": N_("State your reservations."),
+    "object": N_("Give the reason for your objection."),
 }
 MAX_STATEMENT = 5000
 
@@ -44,11 +45,11 @@ class Entry:
 
 
 class BallotInvalid(Invalid):
-    """Several answers of a ballot need attention; `errors` maps each form field to its message."""
+    """Several answers of a ballot need attention; `errors` maps each form field to its Invalid."""
 
-    def __init__(self, errors: dict[str, str]):
-        field, message = next(iter(errors.items()))
-        super().__init__(message, field=field)
+    def __init__(self, errors: dict[str, Invalid]):
+        field, first = next(iter(errors.items()))
+        super().__init__(first.template, field=field, **first.params)
         self.errors = errors
 
 
@@ -58,7 +59,7 @@ def clean_entry(item: RoundItem, position, statement, formal, prefix: str = "") 
         raise Invalid("Choose endorse, endorse with reservations, abstain or object.", field=f"{prefix}position")
     statement = (statement or "").strip() or None
     if statement and len(statement) > MAX_STATEMENT:
-        raise Invalid(f"Use at most {MAX_STATEMENT} characters.", field=f"{prefix}statement")
+        raise Invalid("Use at most %(limit)s characters.", field=f"{prefix}statement", limit=MAX_STATEMENT)
     if position in NEEDS_STATEMENT and not statement:
         raise Invalid(NEEDS_STATEMENT[position], field=f"{prefix}statement")
     if formal and position != "object":
@@ -95,11 +96,17 @@ def _upsert(round_: Round, voter: EligibleVoter, entry: Entry) -> tuple[int, boo
         round_id=round_.id, item_id=entry.item.id, user_id=voter.user_id,
         stakeholder_group_id=voter.stakeholder_group_id, position=entry.position, statement=entry.statement,
         formal=entry.formal, created_at=now, updated_at=now)
+    new = statement.excluded
+    # The chair's response answers one objection: a changed position, reason or formal flag, or a
+    # withdrawn objection lodged again, is a new one that nobody has answered yet.
+    unchanged = and_(Position.position == new.position, Position.statement.is_not_distinct_from(new.statement),
+                     Position.formal == new.formal, Position.withdrawn_at.is_(None))
     statement = statement.on_conflict_do_update(
         index_elements=[Position.item_id, Position.user_id],
-        set_={"position": statement.excluded.position, "statement": statement.excluded.statement,
-              "formal": statement.excluded.formal, "updated_at": statement.excluded.updated_at,
-              "withdrawn_at": None},
+        set_={"position": new.position, "statement": new.statement, "formal": new.formal,
+              "updated_at": new.updated_at, "withdrawn_at": None,
+              "response": case((unchanged, Position.response), else_=None),
+              "responded_at": case((unchanged, Position.responded_at), else_=None)},
     ).returning(Position.id, Position.created_at)
     row = db.session.execute(statement).one()
     return row.id, row.created_at == now  # an update keeps the first created_at
@@ -134,8 +141,8 @@ def take_position(actor, round_: Round, *, clause_id: int | None, position, stat
         RoundItem.round_id == round_.id,
         RoundItem.clause_id.is_(None) if clause_id is None else RoundItem.clause_id == clause_id))
     if item is None:
-        raise Invalid("That item is not part of this round." if clause_id is not None
-                      else "This round asks about clauses, not the whole document.", field="clause_id")
+        raise Invalid(N_("That item is not part of this round.") if clause_id is not None
+                      else N_("This round asks about clauses, not the whole document."), field="clause_id")
     entry = clean_entry(item, position, statement, formal)
     [(position_id, created)] = _write(actor, round_, voter, [entry])
     row = db.session.get(Position, position_id, populate_existing=True)
@@ -158,7 +165,7 @@ def submit_ballot(actor, round_: Round, answers: dict[int, dict]) -> int:
             entry = clean_entry(item, answer["position"], answer.get("statement"), answer.get("formal"),
                                 prefix=f"{item.id}-")
         except Invalid as exc:
-            errors[exc.field] = exc.message
+            errors[exc.field] = exc
             continue
         if not entry.same_as(current.get(item.id)):
             entries.append(entry)

@@ -257,6 +257,54 @@ def test_objection_register_response_and_withdrawal(app, client, world):
     assert client.get(f"/api/v1/rounds/{round_id}/tally").get_json()["items"][0]["outcome"] == "blocked"
 
 
+def _respond(app, world, response):
+    from deliberation.services.objections import respond_to_objection
+
+    with app.app_context():
+        position = db.session.scalar(select(Position))
+        respond_to_objection(db.session.get(User, world.chair.id), db.session.get(Round, position.round_id),
+                             position, response)
+        db.session.commit()
+
+
+def _response(app):
+    with app.app_context():
+        return db.session.execute(select(Position.response, Position.responded_at)).one()
+
+
+def test_a_new_objection_does_not_inherit_the_old_response(app, client, world):
+    round_id, _items = _round(app, world, scope="document", rule="consensus")
+    _vote(app, round_id, world.member, None, "object", "It weakens encryption.", formal=True)
+    _respond(app, world, "Clause 2 now protects encryption.")
+    _vote(app, round_id, world.member, None, "object", "It weakens encryption.", formal=True)  # the same again
+    assert _response(app)[0] == "Clause 2 now protects encryption."
+    _vote(app, round_id, world.member, None, "object", "It breaks interoperability.", formal=True)
+    assert tuple(_response(app)) == (None, None)
+    chair = sign_in(app.test_client(), world.chair)
+    page = chair.get(f"/documents/{world.document.id}/objections").data.decode()
+    assert "It breaks interoperability." in page and "Clause 2 now protects encryption." not in page
+    for position, statement, formal in [("object", "It breaks interoperability.", False),  # no longer formal
+                                        ("abstain", None, False)]:
+        _vote(app, round_id, world.member, None, "object", "It breaks interoperability.", formal=True)
+        _respond(app, world, "Answered.")
+        _vote(app, round_id, world.member, None, position, statement, formal)
+        assert tuple(_response(app)) == (None, None), position
+
+
+def test_a_withdrawn_objection_lodged_again_is_a_new_one(app, client, world):
+    from deliberation.services.objections import withdraw_objection
+
+    round_id, _items = _round(app, world, scope="document", rule="consensus")
+    _vote(app, round_id, world.member, None, "object", "It weakens encryption.", formal=True)
+    _respond(app, world, "Clause 2 now protects encryption.")
+    with app.app_context():
+        withdraw_objection(db.session.get(User, world.member.id), db.session.get(Round, round_id),
+                           db.session.scalar(select(Position)))
+        db.session.commit()
+    _vote(app, round_id, world.member, None, "object", "It weakens encryption.", formal=True)
+    assert tuple(_response(app)) == (None, None)
+
+
 def test_round_pages_do_not_grow_queries(app, client, world, make):
     def pages(round_id, item_id):
         urls = [f"/rounds/{round_id}", f"/rounds/{round_id}/tally", f"/rounds/{round_id}/ballot",
