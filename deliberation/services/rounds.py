@@ -7,7 +7,7 @@ and a reader arriving after the closing time) cannot both close it, then freezes
 """
 from datetime import datetime
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import and_, case, insert, literal, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -133,9 +133,12 @@ def _claim(round_ids: list[int]) -> list[int]:
     """Mark open rounds closed; returns the ids this transaction closed (not those closed by another)."""
     if not round_ids:
         return []
+    # A round past its closing time closed then, whoever notices it later (a reader, cron, a chair).
+    now = utcnow()
+    closed_at = case((and_(Round.closes_at.is_not(None), Round.closes_at <= now), Round.closes_at), else_=now)
     claimed = db.session.scalars(
         update(Round).where(Round.id.in_(round_ids), Round.status == "open")
-        .values(status="closed", closed_at=utcnow()).returning(Round.id),
+        .values(status="closed", closed_at=closed_at).returning(Round.id),
         execution_options={"synchronize_session": "fetch"})
     return list(claimed)
 
