@@ -2,12 +2,15 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..errors import error_response
 from ..importer import DraftImportError, decode_upload
 from ..lines import number_lines
-from ..security import Permission
+from ..security import Permission, can
 from ..services import documents as document_service
 from ..services.errors import Invalid, ServiceError
+from ..services.groups import group_by_slug
 from .forms import DocumentSettingsForm, ImportForm
 from .helpers import form_error, load_document, load_group, load_version
 
@@ -49,6 +52,27 @@ def import_draft(slug: str):
     if not form.title.data:
         form.title.data = title or ""
     return render_template("documents/preview.html", group=group, form=form, clauses=flat)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(exc):
+    """A body over MAX_CONTENT_LENGTH is refused before anything reads the form (the CSRF check comes
+    first), so the view never runs: on the import page, answer with its form and the limit on the file field."""
+    message = _("The upload is too large (2 MB at most).")
+    group = _importable_group(request.view_args or {}) if request.endpoint == "documents.import_draft" else None
+    if group is None:  # elsewhere, or for someone who may not import here: the site's usual 413
+        return error_response(413, "too_large", message)
+    form = ImportForm(formdata=None)  # the request's form data is the part refused
+    form.file.errors = [message]
+    return render_template("documents/import.html", group=group, form=form), 413
+
+
+def _importable_group(view_args: dict):
+    try:
+        group = group_by_slug(view_args.get("slug", ""))
+    except ServiceError:
+        return None
+    return group if can(current_user, Permission.MANAGE_DOCUMENTS, group) else None
 
 
 @bp.get("/documents/<int:document_id>")

@@ -76,6 +76,26 @@ def test_bad_uploads_show_clear_errors(app, client, world):
     assert _documents(app) == before
 
 
+def test_upload_over_the_request_limit_shows_the_message_on_the_form(app, client, world):
+    """A body over MAX_CONTENT_LENGTH is refused before the view reads it; the answer is still the form."""
+    sign_in(client, world.chair)
+    url = f"/groups/{world.group.slug}/import"
+    token = csrf_token(client, url)
+    huge = b"1. " + b"a" * (app.config["MAX_CONTENT_LENGTH"] + 10)
+    before = _documents(app)
+    response = client.post(url, data={"csrf_token": token, "format": "markdown", "source": "", "action": "publish",
+                                      "file": (io.BytesIO(huge), "huge.md")}, content_type="multipart/form-data")
+    assert response.status_code == 413
+    html = response.data.decode()
+    assert "2 MB" in html and 'class="field__error' in html  # the message sits on the form's file field
+    assert f'action="{url}"' in html and 'name="csrf_token"' in html and 'type="file"' in html
+    assert _documents(app) == before
+    outsider = app.test_client()  # someone who may not import still learns nothing about the group
+    sign_in(outsider, world.other_member)
+    refused = outsider.post(url, data={"file": (io.BytesIO(huge), "huge.md")}, content_type="multipart/form-data")
+    assert refused.status_code in (404, 413) and b"Import a draft" not in refused.data
+
+
 def test_version_page_has_line_numbers_and_permalinks(app, client, world):
     response = client.get(f"/documents/{world.document.id}/versions/1")
     html = response.data.decode()
