@@ -28,7 +28,9 @@ SCHEMAS = {
                                     "description": "with scope clauses; omitted means every clause"},
                      "rule": {"type": "string", "enum": ["each_group", "consensus", "pooled"]},
                      "threshold": {"type": "string", "enum": ["majority", "two_thirds", "three_quarters"]},
-                     "quorum": {"type": "string", "description": "\"1/2\", \"0.5\" or \"50%\""},
+                     "quorum": {"type": ["string", "number"],
+                                "description": "a share of each group's eligible voters in (0, 1]: a number such"
+                                               " as 0.5 or 1, or a string such as \"1/2\", \"0.5\" or \"50%\""},
                      "closes_at": {"type": "string", "format": "date-time"}, "live_tally": BOOL}, ["scope"]),
     "NewPosition": obj({"clause_id": NULLABLE_INT, "position": POSITION,
                         "statement": {"type": "string", "description": "required for reservations and objections"},

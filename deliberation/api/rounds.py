@@ -25,6 +25,17 @@ def _round(round_id: int) -> Round:
     return round_
 
 
+def _round_to_vote_in(round_id: int) -> Round:
+    """The round, for a voter on its frozen list (member today or not) or else a member who may vote."""
+    round_ = load_round(round_id)
+    if round_ is None:
+        raise NotFound("Not found.")
+    if not position_service.may_vote(round_, current_user):
+        require(current_user, Permission.VIEW_DOCUMENT, round_.version)
+        require(current_user, Permission.TAKE_POSITION, round_.version)
+    return round_
+
+
 def _datetime(data: dict, name: str) -> datetime | None:
     value = field(data, name, str, required=False)
     if value is None:
@@ -32,7 +43,7 @@ def _datetime(data: dict, name: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise Invalid(f"'{name}' must be an ISO 8601 date and time.", field=name) from None
+        raise Invalid("'%(name)s' must be an ISO 8601 date and time.", field=name, name=name) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
@@ -42,6 +53,17 @@ def _clause_ids(data: dict) -> list[int] | None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
         raise Invalid("'clause_ids' must be a list of clause ids.", field="clause_ids")
+    return value
+
+
+def _quorum(data: dict, default: str):
+    """A number such as 0.5 or 1, or a string such as "1/2", "0.5" or "50%"; the service checks the range."""
+    value = data.get("quorum")
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise Invalid("'quorum' must be a number such as 0.5 or a string such as \"1/2\" or \"50%\".",
+                      field="quorum")
     return value
 
 
@@ -62,7 +84,7 @@ def open_round(version_id: int):
         current_user, version, scope=field(data, "scope", str), clause_ids=_clause_ids(data),
         rule=field(data, "rule", str, required=False, default=group.default_rule),
         threshold=field(data, "threshold", str, required=False, default=group.default_threshold),
-        quorum=field(data, "quorum", str, required=False, default=group.default_quorum),
+        quorum=_quorum(data, group.default_quorum),
         closes_at=_datetime(data, "closes_at"),
         live_tally=field(data, "live_tally", bool, required=False, default=not group.hide_running_tallies))
     return jsonify(round_json(round_, round_items(round_))), 201
@@ -76,8 +98,7 @@ def get_round(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/positions")
 def take_position(round_id: int):
-    round_ = _round(round_id)
-    require(current_user, Permission.TAKE_POSITION, round_.version)
+    round_ = _round_to_vote_in(round_id)
     data = json_body()
     position, created = position_service.take_position(
         current_user, round_, clause_id=field(data, "clause_id", int, required=False),
