@@ -80,6 +80,12 @@ def eligible_voter(round_: Round, user) -> EligibleVoter | None:
     return db.session.get(EligibleVoter, (round_.id, user.id))
 
 
+def may_vote(round_: Round, user) -> bool:
+    """On the round's frozen list with an account still active. The list, not today's membership,
+    decides: a member removed after the round opened still counts in N(g), so may still vote in it."""
+    return getattr(user, "is_active", False) and eligible_voter(round_, user) is not None
+
+
 def _voter(round_: Round, actor) -> EligibleVoter:
     _lock_open_round(round_)
     voter = eligible_voter(round_, actor)

@@ -67,6 +67,12 @@ def test_open_round_refusals_write_nothing(app, client, world, chair_api):
         ({"scope": "document", "threshold": "most"}, 400, "threshold"),
         ({"scope": "document", "quorum": "3/2"}, 400, "quorum"),
         ({"scope": "document", "quorum": "half"}, 400, "quorum"),
+        ({"scope": "document", "quorum": True}, 400, "quorum"),
+        ({"scope": "document", "quorum": -0.5}, 400, "quorum"),
+        ({"scope": "document", "quorum": 1.5}, 400, "quorum"),
+        ({"scope": "document", "quorum": 2}, 400, "quorum"),
+        ({"scope": "document", "quorum": 0}, 400, "quorum"),
+        ({"scope": "document", "quorum": [1, 2]}, 400, "quorum"),
         ({"scope": "document", "closes_at": past}, 400, "closes_at"),
         ({"scope": "document", "closes_at": "tomorrow"}, 400, "closes_at"),
     ]
@@ -196,6 +202,8 @@ def test_round_closes_at_its_time_on_the_next_read(app, client, world, chair_api
     with app.app_context():
         event = db.session.scalar(select(RecordEvent).where(RecordEvent.kind == "round.closed"))
         assert event.actor_id is None and event.actor_name == "system"
+        closed = db.session.get(Round, round_["id"])
+        assert closed.closed_at == closed.closes_at  # it closed at its time, not when someone next looked
         assert db.session.get(Version, world.document.current_version_id).status == "open"
 
 
@@ -210,7 +218,18 @@ def test_close_due_rounds_command(app, client, world, chair_api):
     result = runner.invoke(args=["close-due-rounds"])
     assert result.exit_code == 0 and f"Closed round {round_['id']}" in result.output
     with app.app_context():
-        assert db.session.get(Round, round_["id"]).final_tally is not None
+        closed = db.session.get(Round, round_["id"])
+        assert closed.final_tally is not None and closed.closed_at == closed.closes_at
+
+
+def test_a_chair_closing_before_the_time_records_the_moment(app, client, world, chair_api):
+    round_ = _open(client, world, chair_api, scope="document",
+                   closes_at=(utcnow() + timedelta(days=2)).isoformat())
+    before = utcnow()
+    assert client.post(f"/api/v1/rounds/{round_['id']}/close", headers=chair_api).status_code == 200
+    with app.app_context():
+        closed = db.session.get(Round, round_["id"])
+        assert before <= closed.closed_at < closed.closes_at
 
 
 def test_tally_and_positions_queries_do_not_grow(app, client, world, make, chair_api):
@@ -259,3 +278,67 @@ def test_a_due_round_does_not_block_the_next_one(app, client, world, chair_api):
     with app.app_context():
         assert db.session.get(Round, first["id"]).status == "closed"
         assert db.session.get(Round, second["id"]).status == "open"
+
+
+@pytest.mark.parametrize("quorum, stored", [(0.5, "1/2"), (1, "1"), (0.6, "3/5"), ("1/2", "1/2"), ("0.5", "1/2"),
+                                            ("50%", "1/2")])
+def test_quorum_as_a_number_or_a_string(app, client, world, chair_api, quorum, stored):
+    assert _open(client, world, chair_api, scope="document", quorum=quorum)["quorum"] == stored
+
+
+def _remove(app, world, user):
+    from deliberation.services.groups import remove_membership
+
+    with app.app_context():
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id,
+                                                                Membership.working_group_id == world.group.id))
+        remove_membership(db.session.merge(world.chair), db.session.get(WorkingGroup, world.group.id), membership.id)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("document", ["document", "private_document"])
+def test_a_member_removed_after_opening_still_votes_in_that_round(app, client, world, chair_api, document):
+    version_id = getattr(world, document).current_version_id
+    opened = client.post(f"/api/v1/versions/{version_id}/rounds", headers=chair_api, json={"scope": "document"})
+    round_id = opened.get_json()["id"]
+    leaver = world.members["academia"][0]
+    headers = _token(app, leaver)
+    _remove(app, world, leaver)
+    taken = client.post(f"/api/v1/rounds/{round_id}/positions", headers=headers, json={"position": "endorse"})
+    assert taken.status_code == 201, taken.get_json()
+    tally = client.get(f"/api/v1/rounds/{round_id}/tally", headers=chair_api).get_json()
+    assert tally["items"][0]["groups"]["academia"] == {**tally["items"][0]["groups"]["academia"],
+                                                       "eligible": 2, "endorse": 1}
+    # The ballot page, through the browser, too.
+    from ..conftest import csrf_token, sign_in
+
+    browser = sign_in(app.test_client(), leaver)
+    ballot = f"/rounds/{round_id}/ballot"
+    assert browser.get(ballot).status_code == 200
+    with app.app_context():
+        item_id = db.session.scalar(select(Position.item_id).where(Position.round_id == round_id))
+    saved = browser.post(ballot, data={"csrf_token": csrf_token(browser, ballot), f"position-{item_id}": "abstain"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Position.position).where(Position.user_id == leaver.id)) == "abstain"
+    # Someone never on the list still may not (a private draft's round does not even exist for them).
+    assert client.post(f"/api/v1/rounds/{round_id}/positions", headers=_token(app, world.outsider),
+                       json={"position": "endorse"}).status_code == (403 if document == "document" else 404)
+
+
+def test_a_deactivated_or_deleted_account_may_not_take_a_position(app, world, chair_api, client):
+    from deliberation.models import User
+    from deliberation.services.errors import Forbidden
+    from deliberation.services.positions import take_position
+
+    round_id = _open(client, world, chair_api, scope="document")["id"]
+    gone, inactive = world.members["academia"]
+    with app.app_context():
+        db.session.get(User, gone.id).deleted_at = utcnow()
+        db.session.get(User, inactive.id).active = False
+        db.session.commit()
+        for user_id in (gone.id, inactive.id):
+            with pytest.raises(Forbidden):
+                take_position(db.session.get(User, user_id), db.session.get(Round, round_id), clause_id=None,
+                              position="endorse")
+            db.session.rollback()
