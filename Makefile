@@ -32,19 +32,24 @@ test-postgres: $(VENV)/.tests browsers
 	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
 
 ## Browser tests drive Debian's Chromium (installed when missing and we are allowed to, as root) and
-## inject axe-core from the npm registry (pinned in tests/browser/package-lock.json).
+## inject axe-core from the npm registry (pinned in tests/browser/package-lock.json). Without them the
+## browser tests are skipped; with REQUIRE_BROWSERS=1 (set by .ci/run) a failed install stops here.
 browsers: tests/browser/node_modules/axe-core/axe.min.js
 
+missing = if [ "$(REQUIRE_BROWSERS)" = "1" ]; then echo "Error: $(1); REQUIRE_BROWSERS=1 makes the browser tests mandatory." >&2; exit 1; \
+  else echo "$(1); $(2) will be skipped."; fi
+
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
-	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
-	else echo "npm is not installed; accessibility tests will be skipped."; fi
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/browser --no-audit --no-fund --silent || { $(call missing,npm ci could not install axe-core,accessibility tests); }; \
+	else $(call missing,npm is not installed,accessibility tests); fi
 
 browsers:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
-	      || echo "Could not install chromium; browser tests will be skipped."; \
-	  else echo "Chromium is not installed (apt-get install chromium chromium-driver); browser tests will be skipped."; fi; \
+	      || { $(call missing,Could not install chromium and chromium-driver,browser tests); }; \
+	  else $(call missing,Chromium is not installed (apt-get install chromium chromium-driver),browser tests); fi; \
 	fi
 
 ## make translations: extract interface strings, update the fr/es catalogs, compile the .mo files

@@ -1,7 +1,8 @@
 """Browser tests: a live server in a subprocess and Playwright driving Debian's Chromium.
 
 Never downloads a browser: Chromium comes from the packages `chromium` and `chromium-driver`
-(`make test` installs them as root). Without it these tests are skipped with a message.
+(`make test` installs them as root). Without it these tests are skipped with a message, except with
+REQUIRE_BROWSERS=1 (set by .ci/run): there a missing browser or axe-core fails them.
 Screenshots go to tests/artifacts/screenshots/.
 """
 import os
@@ -26,6 +27,14 @@ SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose browser tooling is missing; fail it under REQUIRE_BROWSERS=1, so that in CI a
+    broken install cannot pass as a row of skipped tests."""
+    if os.environ.get("REQUIRE_BROWSERS") == "1":
+        pytest.fail(f"{reason}; REQUIRE_BROWSERS=1 makes the browser tests mandatory", pytrace=False)
+    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -91,7 +100,7 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)")
+        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import screenshot, skip_or_fail
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def axe_violations(page) -> list[dict]:
     if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci --prefix tests/browser)")
+        skip_or_fail("axe-core is not installed (npm ci --prefix tests/browser)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
