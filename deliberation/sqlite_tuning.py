@@ -7,14 +7,38 @@ at the start; reads begin normally and never block writers under WAL. Outside a 
 scripts) transactions are deferred: one process working alone, and a long-lived shell or script must not
 hold the write lock just because it read something.
 """
-from flask import has_request_context, request
+from contextlib import contextmanager
+
+from flask import g, has_request_context, request
 from sqlalchemy import event
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _wants_write() -> bool:
-    return has_request_context() and request.method in WRITE_METHODS
+    return has_request_context() and (request.method in WRITE_METHODS or g.get("_sqlite_write", False))
+
+
+@contextmanager
+def write_transaction(session):
+    """Run a write that a read request must make (a round closing at its time) in a transaction of its
+    own, begun IMMEDIATE and committed at the end of the block: a write from the request's deferred read
+    transaction fails with "database is locked" when another request wrote since it began. Yields True
+    when the block was committed on its own; elsewhere (PostgreSQL, write requests, CLI) it runs in the
+    current transaction and yields False."""
+    if session.get_bind().dialect.name != "sqlite" or not has_request_context() or _wants_write():
+        yield False
+        return
+    session.commit()  # ends the read transaction; a read request has nothing of its own to write
+    g._sqlite_write = True
+    try:
+        yield True
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        g._sqlite_write = False
 
 
 def configure_sqlite(engine) -> None:

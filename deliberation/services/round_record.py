@@ -9,13 +9,15 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..realtime import flush_events
+from ..sqlite_tuning import write_transaction
 from ..models import (
     Clause, EligibleVoter, Membership, Position, Round, RoundItem, StakeholderGroup, User, Version,
 )
 from ..security import Permission, can
 from .positions import eligible_voter, my_positions
 from .round_access import positions_visible, require_positions, require_tally, tally_visible
-from .rounds import close_due_rounds
+from .rounds import close_due_rounds, is_due
 from .statements import statements_by_item
 from .tally import RoundTally, round_items, round_tally, version_of
 
@@ -61,8 +63,13 @@ def load_round(round_id: int) -> Round | None:
 
 
 def read_round(round_: Round) -> Round:
-    """Close the round first if its time has passed."""
-    close_due_rounds([round_])
+    """Close the round first if its time has passed: in a write transaction of its own (on SQLite, where
+    several readers may arrive at once), so the close is the only write and exactly one reader makes it."""
+    if is_due(round_):
+        with write_transaction(db.session) as committed:
+            close_due_rounds([round_])
+        if committed:
+            flush_events()
     return round_
 
 

@@ -7,13 +7,15 @@ thread with its own test client. On SQLite this exercises WAL, the busy timeout 
 (deliberation/sqlite_tuning.py); on PostgreSQL (DATABASE_URL set) the record's advisory lock.
 """
 import threading
+from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from deliberation.extensions import db
 from deliberation.models import (
     Comment, Invitation, Position, PositionHistory, RecordEvent, Round, RoundItem, Version,
 )
+from deliberation.models._base import utcnow
 from deliberation.services.accounts import create_token
 from deliberation.services.record import verify_chain
 from deliberation.services.rounds import open_round
@@ -125,3 +127,46 @@ def test_concurrent_writers_all_land_and_the_record_verifies(app):
         assert verification.ok, verification.to_json()
         if db.engine.dialect.name == "sqlite":
             assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+READERS_OF_A_DUE_ROUND = 8
+
+
+def test_readers_of_a_round_past_its_time_close_it_once(app):
+    """The first reads of a round whose closing time has passed close it (a write in a GET): however
+    many arrive together, none fails and the round closes exactly once, at its closing time."""
+    world, _version_id, round_id, _clause_ids, tokens = _setup(app)
+    closes_at = utcnow() - timedelta(seconds=1)
+    with app.app_context():
+        db.session.execute(update(Round).where(Round.id == round_id).values(closes_at=closes_at))
+        db.session.commit()
+    failures: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(READERS_OF_A_DUE_ROUND)
+
+    def read(client, url):
+        try:
+            start.wait(timeout=60)
+            response = client.get(url)
+            if response.status_code != 200 or b"database is locked" in response.data:
+                with lock:
+                    failures.append(f"{url}: {response.status_code} {response.data[:200]!r}")
+        except Exception as exc:
+            with lock:
+                failures.append(f"{url}: {type(exc).__name__}: {exc}")
+
+    urls = [f"/rounds/{round_id}", f"/rounds/{round_id}/tally", f"/api/v1/rounds/{round_id}/tally"]
+    threads = [threading.Thread(target=read, args=(app.test_client(), urls[n % len(urls)]))
+               for n in range(READERS_OF_A_DUE_ROUND)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a reader hung"
+    assert not failures, "\n".join(failures)
+    with app.app_context():
+        closes = db.session.scalars(select(RecordEvent).where(RecordEvent.kind == "round.closed")).all()
+        assert len(closes) == 1 and closes[0].payload["round_id"] == round_id
+        round_ = db.session.get(Round, round_id)
+        assert round_.status == "closed" and round_.closed_at == round_.closes_at
+        assert verify_chain().ok
