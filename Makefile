@@ -52,11 +52,16 @@ browsers:
 	  else $(call missing,Chromium is not installed (apt-get install chromium chromium-driver),browser tests); fi; \
 	fi
 
-## make translations: extract interface strings, update the fr/es catalogs, compile the .mo files
+## make translations: extract interface strings, update the fr/es catalogs, compile the .mo files.
+## A service error's message is its first argument, so the error classes are keywords too (with the anchoring
+## and import errors that services pass on as Invalid).
 TRANSLATIONS := deliberation/translations
+SERVICE_ERRORS := ServiceError Invalid Unauthorized Forbidden NotFound Conflict TooLarge RateLimited \
+  SelectorError DraftImportError
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k lazy_gettext -k _l -k N_ --no-location -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k lazy_gettext -k _l -k N_ $(addprefix -k ,$(SERVICE_ERRORS)) \
+	  --no-location -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete -w 120
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 ## make bench: build data at scale, measure, print a table, write bench/results/latest.json (docs/performance.md)

@@ -23,7 +23,7 @@ def _int_arg(name: str, default: int | None, maximum: int | None = None) -> int 
     if value in (None, ""):
         return default
     if not value.isdigit():
-        raise Invalid(f"'{name}' must be a whole number.", field=name)
+        raise Invalid("'%(name)s' must be a whole number.", field=name, name=name)
     return min(int(value), maximum) if maximum else int(value)
 
 

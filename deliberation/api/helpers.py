@@ -4,7 +4,12 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..security import Permission, require
-from ..services.errors import Invalid, NotFound
+from ..i18n import N_
+from ..services.errors import Invalid, NotFound, Term
+
+# How a JSON type is named in an error message.
+_KINDS = {str: N_("a string"), int: N_("an integer"), bool: N_("true or false"), list: N_("a list"),
+          dict: N_("an object")}
 
 
 def json_body() -> dict:
@@ -18,11 +23,11 @@ def field(data: dict, name: str, kind: type, *, required: bool = True, default=N
     value = data.get(name, default)
     if value is None:
         if required:
-            raise Invalid(f"'{name}' is required.", field=name)
+            raise Invalid("'%(name)s' is required.", field=name, name=name)
         return default
     # bool is an int in Python; an id of `true` is still a mistake.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise Invalid(f"'{name}' must be {kind.__name__ if kind is not str else 'a string'}.", field=name)
+        raise Invalid("'%(name)s' must be %(kind)s.", field=name, name=name, kind=Term(_KINDS.get(kind, kind.__name__)))
     return value
 
 

@@ -62,8 +62,7 @@ class OpenClauses:
 
     def _count(self) -> None:
         if self.count >= MAX_CLAUSES:
-            raise DraftImportError(f"The draft has more than {MAX_CLAUSES:,} clauses. "
-                                   "Split it into several documents.")
+            raise DraftImportError(f"The draft has more than {MAX_CLAUSES:,} clauses. Split it into several documents.")
         self.count += 1
 
     def add_loose(self, node: Node) -> None:

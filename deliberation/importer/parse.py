@@ -24,8 +24,7 @@ def _prepare(source: str, fmt: str) -> tuple[str, str]:
         raise DraftImportError("The draft is empty. Paste its text or upload a file.")
     if len(source) > MAX_SOURCE_CHARS:
         raise DraftImportError(
-            f"The draft is longer than {MAX_SOURCE_CHARS:,} characters. Split it into several "
-            "documents.")
+            f"The draft is longer than {MAX_SOURCE_CHARS:,} characters. Split it into several documents.")
     return normalise_source(source), FORMATS[fmt]
 
 

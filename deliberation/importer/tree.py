@@ -266,5 +266,4 @@ def _too_long(node: Node) -> DraftImportError:
         name = f'The clause "{clause.heading[:60]}"'
     else:
         name = "The text before the first clause"
-    return DraftImportError(f"{name} is longer than {MAX_CLAUSE_CHARS:,} characters. "
-                            "Split it into smaller clauses.")
+    return DraftImportError(f"{name} is longer than {MAX_CLAUSE_CHARS:,} characters. Split it into smaller clauses.")

@@ -23,11 +23,14 @@ def check_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str):
+    """The refusal to raise for a password that will not do (an Invalid on "password"), or None."""
+    from ..services.errors import Invalid
+
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return Invalid("Use at least %(min)s characters.", field="password", min=MIN_PASSWORD_LENGTH)
     if len(password) > 1024:
-        return "That password is too long."
+        return Invalid("That password is too long.", field="password")
     return None
 
 

@@ -20,11 +20,13 @@ import math
 import time
 
 from flask import current_app, request
+from flask_babel import gettext, ngettext
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from limits.storage import storage_from_string
 
+from ..i18n import N_
 from ..security_log import account_ref, security_event
 from ..services.errors import ServiceError
 
@@ -42,7 +44,7 @@ DEFAULT_LIMITS = {
 BACKOFF_AFTER = 5            # failed sign-ins for one account before the back-off starts
 BACKOFF_CAP = 15 * 60        # seconds
 FAILURE_MEMORY = 24 * 3600   # failures older than this are forgotten
-BACKOFF_MESSAGE = "Too many failed sign-ins for this account. Try again in {wait}."
+BACKOFF_MESSAGE = N_("Too many failed sign-ins for this account. Try again in %(wait)s.")
 
 
 def client_ip() -> str:
@@ -81,15 +83,16 @@ def limited(name: str):
 class RateLimited(ServiceError):
     status, code = 429, "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: int, field: str | None = None):
-        super().__init__(message, field=field)
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None, **params):
+        super().__init__(message, field=field, **params)
         self.retry_after = retry_after
 
 
 def describe_wait(seconds: int) -> str:
+    """The wait in words, in the reader's language."""
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(num)s second", "%(num)s seconds", seconds)
+    return ngettext("%(num)s minute", "%(num)s minutes", math.ceil(seconds / 60))
 
 
 def init_limits(app) -> None:
@@ -108,7 +111,8 @@ def init_limits(app) -> None:
         current = limiter.current_limit
         wait = max(1, int(current.reset_at - time.time())) if current is not None else 60
         security_event("rate_limited", limit=exc.limit.scope)
-        message = f"That was done too often for now. Please wait {describe_wait(wait)} and try again."
+        message = gettext("That was done too often for now. Please wait %(wait)s and try again.",
+                          wait=describe_wait(wait))
         body, status = error_response(429, "rate_limited", message)
         response = current_app.make_response((body, status))
         response.headers["Retry-After"] = str(wait)
@@ -177,7 +181,7 @@ def authenticate_with_backoff(email: str, password: str):
     wait = sign_in_wait(email)
     if wait:
         security_event("sign_in.deferred", account=account_ref(email), retry_after=wait)
-        raise RateLimited(BACKOFF_MESSAGE.format(wait=describe_wait(wait)), retry_after=wait, field="password")
+        raise RateLimited(BACKOFF_MESSAGE, wait=describe_wait(wait), retry_after=wait, field="password")
     try:
         user = authenticate(email, password)
     except ServiceError:

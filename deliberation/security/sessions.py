@@ -29,10 +29,11 @@ def init_login(login_manager) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         from flask import flash, redirect, url_for
+        from flask_babel import gettext
 
         from ..services.errors import Unauthorized
 
         if request.path.startswith("/api/"):
             raise Unauthorized("Sign in or send a valid API token.")
-        flash("Please sign in to see that page.", "info")
+        flash(gettext("Please sign in to see that page."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

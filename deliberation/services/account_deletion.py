@@ -45,7 +45,7 @@ def delete_account(actor: User, user: User, *, password: str) -> None:
     if not check_password(actor.password_hash, password or ""):
         raise Invalid("That is not your password.", field="password")
     if lonely := _groups_left_without_chair(user):
-        raise Conflict(f"{', '.join(lonely)} would have no chair left. Appoint another chair first.")
+        raise Conflict("%(groups)s would have no chair left. Appoint another chair first.", groups=", ".join(lonely))
     if _last_admin(user):
         raise Conflict("The site would have no administrator left. Make someone else an administrator first.")
 

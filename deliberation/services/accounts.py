@@ -4,6 +4,7 @@ import re
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import ApiToken, User
 from ..models._base import utcnow
 from ..security.credentials import check_password, digest, hash_password, password_problem
@@ -12,7 +13,7 @@ from .errors import Conflict, Invalid, NotFound
 from .record import append_event
 from .validation import clean_email, clean_text
 
-SIGN_IN_FAILED = "That e-mail address and password do not match an account."
+SIGN_IN_FAILED = N_("That e-mail address and password do not match an account.")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -36,7 +37,7 @@ def create_user(email: str, name: str, password: str | None = None, *, is_admin:
     if find_user_by_email(email):
         raise Conflict("An account with that e-mail address already exists.", field="email")
     if password is not None and (problem := password_problem(password)):
-        raise Invalid(problem, field="password")
+        raise problem
     user = User(email=email, name=name, handle=_unique_handle(name, email), is_admin=is_admin,
                 password_hash=hash_password(password) if password else None)
     db.session.add(user)
@@ -58,7 +59,7 @@ def update_profile(user: User, *, name: str, locale: str | None) -> None:
 
 def set_password(user: User, password: str) -> None:
     if problem := password_problem(password):
-        raise Invalid(problem, field="password")
+        raise problem
     user.password_hash = hash_password(password)
 
 

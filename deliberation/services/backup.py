@@ -127,9 +127,10 @@ def restore(path: Path) -> int:
         except json.JSONDecodeError:
             header = None
         if not isinstance(header, dict) or header.get("format") != MAGIC:
-            raise Invalid(f"{path} is not a backup made by this platform.", field="path")
+            raise Invalid("%(path)s is not a backup made by this platform.", field="path", path=str(path))
         if header.get("version") != VERSION:
-            raise Invalid(f"Backup format version {header.get('version')} is not supported.", field="path")
+            raise Invalid("Backup format version %(version)s is not supported.", field="path",
+                          version=str(header.get("version")))
         return _load(header.get("revision"), _tables_from_json(lines))
 
 
@@ -158,8 +159,8 @@ def _ensure_empty_target() -> str | None:
             return None
         for table in db.metadata.sorted_tables:
             if table.name in existing and connection.scalar(select(func.count()).select_from(table)):
-                raise Conflict(f"The database is not empty (table {table.name} has rows). "
-                               "Restore into an empty database.")
+                raise Conflict("The database is not empty (table %(table)s has rows). Restore into an empty database.",
+                               table=table.name)
         return _revision(connection) or "none"
 
 
@@ -175,15 +176,15 @@ def _load(revision: str | None, tables) -> int:
     if existing is None:
         _create_schema(revision)
     elif existing != (revision or "none"):
-        raise Conflict(f"The database's schema is at revision {existing}, the backup's at {revision}. "
-                       "Restore into an empty database.")
+        raise Conflict("The database's schema is at revision %(existing)s, the backup's at %(revision)s. "
+                       "Restore into an empty database.", existing=existing, revision=revision)
     deferred, held = _deferred_columns(), {}
     total = 0
     with db.engine.begin() as connection:
         for name, columns, rows in tables:
             table = db.metadata.tables.get(name)
             if table is None or set(columns) - set(table.columns.keys()):
-                raise Invalid(f"The backup's table {name} does not match this version of the platform.")
+                raise Invalid("The backup's table %(table)s does not match this version of the platform.", table=name)
             total += _insert(connection, table, columns, rows, deferred.get(name, []), held.setdefault(name, []))
         for name, late in deferred.items():
             _fill_deferred(connection, db.metadata.tables[name], late, held.get(name, []))
@@ -201,7 +202,8 @@ def _upgrade(revision: str = "head") -> None:
     try:
         upgrade(revision=revision)
     except CommandError as exc:
-        raise Invalid(f"The backup's schema revision is unknown to this version of the platform ({exc}).") from None
+        raise Invalid("The backup's schema revision is unknown to this version of the platform (%(reason)s).",
+                      reason=str(exc)) from None
 
 
 def _deferred_columns() -> dict[str, list[str]]:

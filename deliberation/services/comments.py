@@ -16,7 +16,7 @@ from ..sanitize import MAX_BODY_CHARS, render_markdown_with_mentions
 from ..security import membership_in
 from .comment_access import comments_are_public
 from .comment_payloads import broadcast, broadcast_thread_count
-from .errors import Conflict, Forbidden, Invalid
+from .errors import Conflict, Forbidden, Invalid, Term
 from .mentions import group_mentions, known_handles
 from .notifications import excerpt_of, notify
 from .record import append_event
@@ -26,8 +26,8 @@ def _clean_body(body) -> str:
     if not isinstance(body, str) or not body.strip():
         raise Invalid("Write something first: the comment is empty.", field="body")
     if len(body) > MAX_BODY_CHARS:
-        raise Invalid(f"A comment can be at most {MAX_BODY_CHARS:,} characters long "
-                      f"(this one has {len(body):,}).", field="body")
+        raise Invalid("A comment can be at most %(limit)s characters long (this one has %(length)s).",
+                      field="body", limit=MAX_BODY_CHARS, length=len(body))
     return body.strip("\n\r")
 
 
@@ -40,15 +40,15 @@ def _clean_replacement(kind: str, replacement) -> str | None:
     if not isinstance(replacement, str) or not replacement:
         raise Invalid("A proposed amendment needs the text you propose instead.", field="replacement_text")
     if len(replacement) > MAX_BODY_CHARS:
-        raise Invalid(f"Replacement text can be at most {MAX_BODY_CHARS:,} characters long.",
-                      field="replacement_text")
+        raise Invalid("Replacement text can be at most %(limit)s characters long.",
+                      field="replacement_text", limit=MAX_BODY_CHARS)
     return replacement
 
 
 def _ensure_open(version: Version) -> None:
     if not version.accepts_comments:
-        raise Conflict(f"This version is {version.status_label.lower()} and no longer takes comments; "
-                       "comment on the current version instead.")
+        raise Conflict("This version (%(status)s) no longer takes comments; comment on the current version "
+                       "instead.", status=Term(version.status_label))
 
 
 def _parent(clause: Clause, parent_id) -> Comment:
@@ -88,7 +88,7 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
     _ensure_open(version)
     kind = kind or "comment"
     if kind not in COMMENT_KINDS:
-        raise Invalid(f"The kind must be one of: {', '.join(COMMENT_KINDS)}.", field="kind")
+        raise Invalid("The kind must be one of: %(kinds)s.", field="kind", kinds=", ".join(COMMENT_KINDS))
     body = _clean_body(body)
     replacement_text = _clean_replacement(kind, replacement_text)
     parent = _parent(clause, parent_id) if parent_id is not None else None

@@ -5,6 +5,7 @@ from flask import current_app
 from sqlalchemy import exists, func, select
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Invitation, Membership, Round, StakeholderGroup, User, WorkingGroup
 from ..models._base import utcnow
 from ..models.groups import DEFAULT_STAKEHOLDER_GROUPS, ROLES
@@ -16,13 +17,13 @@ from .record import append_event
 from .tally_rules import RULES, THRESHOLDS, parse_fraction
 from .validation import KEY_RE, clean_email, clean_slug, clean_text
 
-INVITATION_GONE = "This invitation link has expired or has already been used. Ask a chair for a new one."
+INVITATION_GONE = N_("This invitation link has expired or has already been used. Ask a chair for a new one.")
 
 
 def group_by_slug(slug: str) -> WorkingGroup:
     group = db.session.scalar(select(WorkingGroup).where(WorkingGroup.slug == (slug or "").lower()))
     if group is None:
-        raise NotFound(f"There is no working group '{slug}'.", field="group")
+        raise NotFound("There is no working group '%(slug)s'.", field="group", slug=slug)
     return group
 
 
@@ -71,7 +72,7 @@ def stakeholder_by_key(group: WorkingGroup, key: str) -> StakeholderGroup:
         if stakeholder.key == key:
             return stakeholder
     known = ", ".join(s.key for s in group.stakeholder_groups)
-    raise Invalid(f"Unknown stakeholder group '{key}'. Known: {known}.", field="stakeholder")
+    raise Invalid("Unknown stakeholder group '%(key)s'. Known: %(known)s.", field="stakeholder", key=key, known=known)
 
 
 def _rounds_exist(group: WorkingGroup) -> bool:

@@ -60,7 +60,8 @@ def set_disposition(actor, comment: Comment, *, disposition, rationale, version_
     """The chair's answer: accepted, accepted in part, not accepted or noted, with the reasons."""
     _ensure_not_deleted(comment)
     if disposition not in DISPOSITIONS:
-        raise Invalid(f"The disposition must be one of: {', '.join(DISPOSITIONS)}.", field="disposition")
+        raise Invalid("The disposition must be one of: %(dispositions)s.", field="disposition",
+                      dispositions=", ".join(DISPOSITIONS))
     rationale = clean_text(rationale if isinstance(rationale, str) else None, "rationale", max_length=5000)
     version = db.session.get(Version, comment.version_id)
     carrying = None

@@ -4,6 +4,7 @@
   tally and the working group does not hide running tallies. A closed round's tally is the record.
 - Named positions: chairs at any time; everyone who reads the version once the round has closed.
 """
+from ..i18n import N_
 from ..models import Round
 from ..security import Permission, can
 from .errors import Forbidden, Unauthorized
@@ -29,9 +30,9 @@ def _refuse(user, message: str, code: str):
 
 def require_tally(user, round_: Round) -> None:
     if not tally_visible(user, round_):
-        _refuse(user, "The running tally is hidden until the round closes.", "tally_hidden")
+        _refuse(user, N_("The running tally is hidden until the round closes."), "tally_hidden")
 
 
 def require_positions(user, round_: Round) -> None:
     if not positions_visible(user, round_):
-        _refuse(user, "Named positions are published when the round closes.", "positions_hidden")
+        _refuse(user, N_("Named positions are published when the round closes."), "positions_hidden")

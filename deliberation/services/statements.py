@@ -24,7 +24,7 @@ def add_minority_statement(actor, round_: Round, item_id: int, body: str) -> Min
     if not body:
         raise Invalid("Write the statement.", field="body")
     if len(body) > MAX_BODY_CHARS:
-        raise Invalid(f"Use at most {MAX_BODY_CHARS} characters.", field="body")
+        raise Invalid("Use at most %(limit)s characters.", field="body", limit=MAX_BODY_CHARS)
     statement = MinorityStatement(item_id=item.id, user_id=actor.id, body_source=body,
                                   body_html=render_markdown(body))
     db.session.add(statement)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Support, Version
 from ..models._base import utcnow
 from .errors import Conflict, Invalid
@@ -56,7 +57,8 @@ def review_support(actor, support: Support, decision: str) -> None:
         raise Invalid("Verify or reject.", field="decision")
     status = DECISIONS[decision]
     if support.status == status:
-        raise Conflict(f"This expression of support is already {status}.")
+        raise Conflict(N_("This expression of support is already verified.") if status == "verified"
+                       else N_("This expression of support is already rejected."))
     support.status, support.reviewed_by_id, support.reviewed_at = status, actor.id, utcnow()
     db.session.flush()
     version = db.session.get(Version, support.version_id)

@@ -21,7 +21,7 @@ def clean_text(value: str | None, field: str, *, required: bool = True, max_leng
     if required and not value:
         raise Invalid("This field is required.", field=field)
     if len(value) > max_length:
-        raise Invalid(f"Use at most {max_length} characters.", field=field)
+        raise Invalid("Use at most %(limit)s characters.", field=field, limit=max_length)
     return value
 
 

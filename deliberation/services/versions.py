@@ -94,8 +94,8 @@ def plan_version(document: Document, fmt: str, source: str, predecessor_ids: lis
 
 def _chosen_predecessors(old: list[Clause], flat, predecessor_ids: list) -> list[Clause | None]:
     if len(predecessor_ids) != len(flat):
-        raise Invalid(f"The matching names {len(predecessor_ids)} clauses but the draft has {len(flat)}; "
-                      "preview the draft again.", field="matches")
+        raise Invalid("The matching names %(named)s clauses but the draft has %(count)s; preview the draft again.",
+                      field="matches", named=len(predecessor_ids), count=len(flat))
     by_id = {clause.id: clause for clause in old}
     chosen: list[Clause | None] = []
     first_use: dict[int, int] = {}
@@ -108,9 +108,9 @@ def _chosen_predecessors(old: list[Clause], flat, predecessor_ids: list) -> list
                           field="matches")
         if clause_id in first_use:
             earlier = _label(flat[first_use[clause_id]][0], first_use[clause_id])
-            raise Invalid(f"Clauses {earlier} and {_label(flat[index][0], index)} both revise clause "
-                          f"{by_id[clause_id].label}; a clause can have only one successor. Mark one of "
-                          "them as new.", field="matches")
+            raise Invalid("Clauses %(earlier)s and %(later)s both revise clause %(label)s; a clause can have only "
+                          "one successor. Mark one of them as new.", field="matches", earlier=earlier,
+                          later=_label(flat[index][0], index), label=by_id[clause_id].label)
         first_use[clause_id] = index
         chosen.append(by_id[clause_id])
     return chosen
@@ -132,8 +132,8 @@ def publish_version(actor, document: Document, *, fmt: str, source: str, predece
     if running is not None:
         close_due_rounds([running])  # a round past its closing time closes now, as on the round pages
     if running is not None and running.status == "open":
-        raise Conflict(f"An endorsement round is open on version {previous.number}; close it before "
-                       "publishing a new version.")
+        raise Conflict("An endorsement round is open on version %(number)s; close it before publishing a new "
+                       "version.", number=previous.number)
     number = (db.session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
     version = Version(document_id=document.id, number=number, status="open", source_format=fmt, source=source,
                       label=clean_text(label, "label", required=False, max_length=120) or f"Discussion draft {number}",

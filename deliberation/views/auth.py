@@ -59,7 +59,7 @@ def accept(token: str):
     try:
         invitation = invitation_for_token(token)
     except ServiceError as exc:
-        return render_template("auth/invitation_gone.html", message=exc.message), 410
+        return render_template("auth/invitation_gone.html", message=exc.translated()), 410
     # Someone signed in with the invited address accepts with one button; others create an account.
     as_self = current_user.is_authenticated and current_user.email == invitation.email
     form = EmptyForm() if as_self else AcceptInvitationForm()

@@ -74,7 +74,7 @@ def rename_stakeholder(slug: str):
         try:
             group_service.rename_stakeholder_group(current_user, group, int(form.stakeholder_id.data), form.name.data)
         except (ServiceError, ValueError) as exc:
-            flash(getattr(exc, "message", _("No such stakeholder group.")), "error")
+            flash(exc.translated() if isinstance(exc, ServiceError) else _("No such stakeholder group."), "error")
             return _settings_page(group, status=getattr(exc, "status", 400))
         flash(_("Stakeholder group renamed."), "success")
     return redirect(url_for(".settings", slug=slug))
@@ -139,7 +139,7 @@ def remove_member(slug: str, membership_id: int):
         try:
             group_service.remove_membership(current_user, group, membership_id)
         except ServiceError as exc:
-            flash(exc.message, "error")
+            flash(exc.translated(), "error")
             return _members_page(group, _invite_form(group), status=exc.status)
         flash(_("Member removed."), "success")
     return redirect(url_for(".members", slug=slug))

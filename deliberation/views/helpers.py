@@ -40,12 +40,12 @@ def load_version(document: Document, number: int) -> Version:
 
 
 def form_error(form, exc: ServiceError) -> None:
-    """Show a service's refusal on the field it names, or on the form as a whole."""
+    """Show a service's refusal, in the reader's language, on the field it names or on the form as a whole."""
     field = getattr(form, exc.field, None) if exc.field else None
     if field is not None and hasattr(field, "errors"):
-        field.errors = [*list(field.errors or []), exc.message]
+        field.errors = [*list(field.errors or []), exc.translated()]
     else:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(exc.translated())
 
 
 def send_invitation(invitation, secret: str) -> str:

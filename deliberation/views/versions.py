@@ -55,7 +55,7 @@ def new_version(document_id: int):
             form_error(form, exc)
             return render_template("versions/new.html", document=document, form=form), exc.status
         plan = version_service.plan_version(document, fmt, source)  # show the chair's matching with the error
-        form.form_errors.append(exc.message)
+        form.form_errors.append(exc.translated())
     form.format.data, form.source.data, form.action.data = fmt, source, "publish"
     return render_template("versions/preview.html", document=document, form=form, plan=plan, chosen=chosen), 400 if form.form_errors else 200
 
@@ -109,7 +109,7 @@ def reattach(document_id: int, anchor_id: int):
     try:
         clause = reanchor_service.reattach_orphan(current_user, anchor, form.clause_id.data, form.quote.data)
     except ServiceError as exc:  # nothing was written: say why on the list
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
     else:
         flash(_("The annotation is attached to clause %(label)s.", label=clause.label), "success")
     return redirect(url_for(".orphans", document_id=document.id))

@@ -19,7 +19,11 @@ from ..conftest import csrf_token, sign_in
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "deliberation" / "translations"
 LOCALES = ("fr", "es")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
+# A service error's message is its first argument (Makefile SERVICE_ERRORS).
+SERVICE_ERRORS = ("ServiceError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict", "TooLarge",
+                  "RateLimited", "SelectorError", "DraftImportError")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None,
+            **{name: (1,) for name in SERVICE_ERRORS}}
 
 
 def _catalog(locale):
@@ -131,3 +135,59 @@ def test_anonymous_reader_gets_the_browsers_language(client, world):
     assert "Sample recommendations" in text
     english = client.get(f"/documents/{world.document.id}/versions/1", headers={"Accept-Language": "de"})
     assert "Sign in" in english.get_data(as_text=True)
+
+
+def test_service_refusals_reach_a_french_member_in_french(app, client, world):
+    """A service says no in English templates; the page, the ballot and the JSON API show it in the reader's
+    language, numbers written the French way, while the API's `code` and `field` stay as they are."""
+    from babel.numbers import format_decimal
+
+    from deliberation.models import RoundItem
+    from deliberation.sanitize import MAX_BODY_CHARS
+    from deliberation.services.rounds import open_round
+
+    with app.app_context():
+        version = db.session.scalar(select(Version).where(Version.document_id == world.document.id))
+        round_ = open_round(db.session.get(User, world.chair.id), version, scope="document", rule="each_group",
+                            threshold="majority", quorum="1/2")
+        db.session.commit()
+        round_id = round_.id
+        item_id = db.session.scalar(select(RoundItem.id).where(RoundItem.round_id == round_id))
+        clause = db.session.scalar(select(Clause).where(Clause.version_id == version.id, Clause.text != ""))
+        clause_id, clause_url = clause.id, f"/documents/{world.document.id}/versions/1/clauses/{clause.key}"
+    _use_french(app, world.member)
+    sign_in(client, world.member)
+
+    ballot = client.post(f"/rounds/{round_id}/ballot", data={
+        f"position-{item_id}": "object", "csrf_token": csrf_token(client, f"/rounds/{round_id}/ballot")})
+    assert ballot.status_code == 400 and "Indiquez le motif de votre objection." in ballot.get_data(as_text=True)
+
+    token = csrf_token(client, clause_url)
+    empty = client.post(f"{clause_url}/comments", data={"csrf_token": token, "body": "   ", "kind": "comment"})
+    assert empty.status_code == 400
+    assert "Écrivez d’abord quelque chose : le commentaire est vide." in empty.get_data(as_text=True)
+
+    api = client.post(f"/api/v1/clauses/{clause_id}/comments", json={"body": "x" * (MAX_BODY_CHARS + 1)},
+                      headers={"X-CSRFToken": token})
+    error = api.get_json()["error"]
+    assert api.status_code == 400 and error["code"] == "invalid" and error["field"] == "body"
+    assert error["message"] == (f"Un commentaire peut compter au plus {format_decimal(MAX_BODY_CHARS, locale='fr')} "
+                                f"caractères (celui-ci en compte {format_decimal(MAX_BODY_CHARS + 1, locale='fr')}).")
+
+
+def test_service_refusals_stay_english_for_an_english_reader(app, client, world):
+    from deliberation.sanitize import MAX_BODY_CHARS
+
+    with app.app_context():
+        clause_id = db.session.scalar(select(Clause.id).join(Version).where(
+            Version.document_id == world.document.id, Clause.text != ""))
+    sign_in(client, world.member)
+    response = client.post(f"/api/v1/clauses/{clause_id}/comments", json={"body": "x" * (MAX_BODY_CHARS + 1)},
+                           headers={"X-CSRFToken": csrf_token(client)})
+    assert response.get_json()["error"]["message"] == (
+        f"A comment can be at most {MAX_BODY_CHARS:,} characters long (this one has {MAX_BODY_CHARS + 1:,}).")
+
+
+def test_anonymous_visitor_is_asked_to_sign_in_in_their_language(client):
+    page = client.get("/account", headers={"Accept-Language": "fr"}, follow_redirects=True)
+    assert "Veuillez vous connecter pour voir cette page." in page.get_data(as_text=True)
