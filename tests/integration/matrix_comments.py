@@ -29,7 +29,8 @@ def build(w) -> dict:
     doomed_by_api = post_comment(member, clause, body="Third thoughts.")
     private = post_comment(member, private_clause, body="Members only.")
     ids = {"comment": thread.id, "doomed": doomed.id, "doomed_by_api": doomed_by_api.id, "private": private.id,
-           "clause": clause.id, "clause_key": clause.key, "private_clause": private_clause.id, "private_key": private_clause.key}
+           "clause": clause.id, "clause_key": clause.key, "private_clause": private_clause.id,
+           "private_key": private_clause.key}
     db.session.commit()
     return ids
 

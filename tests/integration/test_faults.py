@@ -1,16 +1,22 @@
-"""Faults: a request failing halfway writes nothing; Redis down keeps the site up and it recovers; a lost
-database gives a 503 page and JSON, never a stack trace."""
+"""Faults: a request failing halfway writes nothing (for every service that appends a record event, which
+a guard test lists from the source); Redis down keeps the site up and it recovers; a lost database gives
+a 503 page and JSON, never a stack trace."""
+import ast
 import logging
 import socket
 import sys
 import threading
 import uuid
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from deliberation.extensions import db, socketio
-from deliberation.models import Clause
+from deliberation.models import Clause, Membership, User, Version, WorkingGroup
+from deliberation.models._base import utcnow
 from deliberation.services import record
 from deliberation.services.accounts import create_token
 from deliberation.services.groups import invite
@@ -20,13 +26,17 @@ from ..factories import SAMPLE_DRAFT, Factory
 from .hardening_support import separate_app, snapshot
 from .test_rate_limits import enable_limits
 
+SERVICES = "deliberation.services"
 
-def _fail_on_call(monkeypatch, n: int) -> None:
-    """Make the n-th record append of the request raise, in every module that calls append_event."""
+
+def _fail_on_call(monkeypatch, n: int, seen: set[str]) -> None:
+    """Make the n-th record append of the request raise, in every module that calls append_event; add to
+    `seen` the service functions ("module.function") on the stack of each append."""
     original, calls = record.append_event, []
 
     def failing(*args, **kwargs):
         calls.append(args[0])
+        seen.update(_services_on_stack(sys._getframe(1)))
         if len(calls) == n:
             raise RuntimeError(f"injected failure at record append {n}")
         return original(*args, **kwargs)
@@ -36,52 +46,268 @@ def _fail_on_call(monkeypatch, n: int) -> None:
             monkeypatch.setattr(module, "append_event", failing)
 
 
-def _cases(app, world):
-    """(name, user or None, method, url, form data or JSON) for services that write more than once."""
+def _services_on_stack(frame) -> set[str]:
+    names = set()
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith(SERVICES + "."):
+            names.add(f"{module.removeprefix(SERVICES + '.')}.{frame.f_code.co_name}")
+        frame = frame.f_back
+    return names
+
+
+# Each case of `_cases`, and the service functions that append record events on its way (checked
+# against the stack while it runs). Every such function in deliberation/services must be in one.
+CASE_SERVICES = {
+    "create_document": ("documents.create_document",),
+    "invite": ("groups.invite",),
+    "accept_invitation": ("groups.accept_invitation", "accounts.create_user", "groups.set_membership"),
+    "create_working_group": ("groups.create_working_group",),
+    "set_membership": ("groups.set_membership",),
+    "add_stakeholder_group": ("groups.add_stakeholder_group",),
+    "rename_stakeholder_group": ("groups.rename_stakeholder_group",),
+    "update_settings": ("groups.update_settings",),
+    "remove_membership": ("groups.remove_membership",),
+    "revoke_invitation": ("groups.revoke_invitation",),
+    "create_token": ("accounts.create_token",),
+    "revoke_token": ("accounts.revoke_token",),
+    "update_profile": ("accounts.update_profile",),
+    "delete_account": ("account_deletion.delete_account",),
+    "update_document": ("documents.update_document",),
+    "publish_version": ("versions.publish_version", "reanchor.reanchor_annotations"),
+    "reattach_orphan": ("reanchor.reattach_orphan",),
+    "close_orphan": ("reanchor.close_orphan",),
+    "post_comment": ("comments.post_comment",),
+    "edit_comment": ("comments.edit_comment",),
+    "delete_comment": ("comments.delete_comment",),
+    "hide_comment": ("moderation.set_hidden",),
+    "disposition": ("moderation.set_disposition",),
+    "resolve_thread": ("moderation.set_resolved",),
+    "open_round": ("rounds.open_round",),
+    "take_position": ("positions.take_position",),
+    "submit_ballot": ("positions.submit_ballot",),
+    "close_round": ("rounds.close_round",),
+    "close_due_round": ("rounds.close_due_rounds",),
+    "designate": ("rounds.designate",),
+    "close_statements": ("rounds.set_statements_open",),
+    "minority_statement": ("statements.add_minority_statement",),
+    "respond_to_objection": ("objections.respond_to_objection",),
+    "withdraw_objection": ("objections.withdraw_objection",),
+    "adopt_version": ("rounds.adopt_version",),
+    "submit_support": ("supports.submit_support",),
+    "review_support": ("supports.review_support",),
+}
+# Services that only wrap append_event for other services; they are covered through their callers.
+RECORD_HELPERS = {"rounds.record_round_event"}
+
+
+def _service_functions() -> dict[str, set[str]]:
+    """"module.function" -> the names it calls, for every top-level function in deliberation/services."""
+    root = Path(__file__).resolve().parents[2] / "deliberation" / "services"
+    calls: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef):
+                calls[f"{module}.{node.name}"] = {
+                    call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+                    for call in ast.walk(node) if isinstance(call, ast.Call)}
+    return calls
+
+
+def _record_writers(calls: dict[str, set[str]]) -> set[str]:
+    """Every public function in deliberation/services that appends a record event itself, or through a
+    private helper of its module or a RECORD_HELPERS function ("module.function")."""
+    def helpers_called(name: str):
+        module = name.rsplit(".", 1)[0]
+        for called in calls[name]:
+            if called.startswith("_"):
+                yield f"{module}.{called}"
+            yield from (helper for helper in RECORD_HELPERS if helper.rsplit(".", 1)[1] == called)
+
+    def appends(name: str, path=()) -> bool:
+        return "append_event" in calls[name] or any(
+            appends(helper, (*path, name)) for helper in helpers_called(name) if helper in calls and helper not in path)
+
+    return {name for name in calls if not name.rsplit(".", 1)[1].startswith("_") and name not in RECORD_HELPERS
+            and appends(name)}
+
+
+def test_every_service_that_appends_a_record_event_has_a_fault_case():
+    functions = _service_functions()
+    writers = _record_writers(functions)
+    assert {"comments.post_comment", "rounds.close_due_rounds", "objections.withdraw_objection"} <= writers
+    assert not writers & {"groups.accept_invitation", "rounds.record_round_event", "moderation._record"}
+    covered = {name for names in CASE_SERVICES.values() for name in names}
+    assert not writers - covered, f"services with no fault case: {sorted(writers - covered)}"
+    assert not covered - set(functions), f"fault cases naming no such service: {sorted(covered - set(functions))}"
+
+
+def _first_clause(version_id: int) -> Clause:
+    return db.session.scalar(select(Clause).where(Clause.version_id == version_id, Clause.text != "")
+                             .order_by(Clause.position).limit(1))
+
+
+def _setup(app, world):
+    """The objects the cases act on, each case its own, so that one case's success leaves the others' intact."""
+    from deliberation.services.comments import post_comment
+    from deliberation.services.positions import take_position
+    from deliberation.services.rounds import adopt_version, close_round, open_round
+    from deliberation.services.supports import submit_support
+    from deliberation.services.tally import round_items
+
+    make = Factory()
     with app.app_context():
-        _invitation, secret = invite(db.session.merge(world.chair), db.session.merge(world.group),
-                                     "newcomer@example.org", "member", "academia")
-        clause_id = db.session.scalar(select(Clause.id).where(Clause.version_id == world.document.current_version_id)
-                                      .limit(1))
+        chair, member = db.session.get(User, world.chair.id), db.session.get(User, world.member.id)
+        objector = db.session.get(User, world.members["civil_society"][1].id)
+        group = db.session.get(WorkingGroup, world.group.id)
+        voters = [chair] + [db.session.get(User, u.id) for users in world.members.values() for u in users]
+        settings = {"rule": "pooled", "threshold": "majority", "quorum": "1/2"}
+
+        def version(title):
+            return db.session.get(Version, make.document(group, chair, title=title).current_version_id)
+
+        def closed_round(title, objections=False):
+            round_ = open_round(chair, version(title), scope="document", **settings)
+            for voter in voters:
+                take_position(voter, round_, clause_id=None, position="endorse")
+            lodged = [take_position(user, round_, clause_id=None, position="object", statement="Too vague.",
+                                    formal=True)[0] for user in ((member, objector) if objections else ())]
+            close_round(chair, round_)
+            return round_, lodged
+
+        ids = SimpleNamespace(
+            invitation_secret=invite(chair, group, "newcomer@example.org", "member", "academia")[1],
+            invitation=invite(chair, group, "revoked@example.org", "member", "academia")[0].id,
+            token=create_token(member)[0].id,
+            observer_membership=db.session.scalar(select(Membership.id).where(
+                Membership.user_id == world.observer.id, Membership.working_group_id == group.id)),
+            # Sectors are renamed only in a group without rounds; the admin manages every group.
+            quiet_group=(quiet := make.group("Without rounds")).slug,
+            stakeholder=next(s.id for s in quiet.stakeholder_groups if s.key == "academia"),
+            clause=_first_clause(world.document.current_version_id).id)
+        clause = db.session.get(Clause, ids.clause)
+        ids.comments = {kind: post_comment(member, clause, body=f"To {kind}").id
+                        for kind in ("edit", "delete", "hide", "dispose", "resolve")}
+        published = version("To publish")
+        post_comment(member, _first_clause(published.id), body="Carried to the next version")
+        ids.published_document = published.document_id
+        ids.to_close = open_round(chair, version("To close"), scope="document", **settings).id
+        ids.to_vote = open_round(chair, version("To vote on"), scope="document", **settings).id
+        ballot = open_round(chair, version("By ballot"), scope="document", **settings)
+        ids.ballot, ids.ballot_item = ballot.id, round_items(ballot)[0].id
+        due = open_round(chair, version("Due"), scope="document", closes_at=utcnow() + timedelta(hours=1), **settings)
+        due.closes_at = utcnow() - timedelta(minutes=1)
+        ids.due = due.id
+        closed, (answered, withdrawn) = closed_round("Closed", objections=True)
+        ids.closed, ids.item = closed.id, round_items(closed)[0].id
+        ids.answered, ids.withdrawn = answered.id, withdrawn.id
+        ids.to_adopt = closed.version_id
+        adopted, _ = closed_round("Adopted")
+        adopt_version(chair, db.session.get(Version, adopted.version_id))
+        ids.adopted_round, ids.adopted_document = adopted.id, db.session.get(Version, adopted.version_id).document_id
+        ids.support = submit_support(db.session.get(Version, adopted.version_id), name="Ada", sector="individual",
+                                     email="ada@example.org").id
+        ids.to_adopt_document = db.session.get(Version, ids.to_adopt).document_id
         db.session.commit()
-    g = world.group.slug
+    ids.orphans = _orphans(app, world, make)
+    return ids
+
+
+def _orphans(app, world, make):
+    """Two orphaned annotations of one document: (document id, version 2's clause id, [anchor ids])."""
+    from .test_reanchor_orphans import _orphans as orphans
+
+    document_id, v2, lost, gone = orphans(app, world, make)
+    with app.app_context():
+        return document_id, _first_clause(v2).id, [lost[0], gone]
+
+
+def _cases(app, world):
+    """(name, user or None, method, url, form data or JSON) for every service that appends a record event."""
+    ids = _setup(app, world)
+    g, doc = world.group.slug, world.document.id
+    comment = {kind: f"/api/v1/comments/{comment_id}" for kind, comment_id in ids.comments.items()}
+    orphans_document, target_clause, (to_reattach, to_close) = ids.orphans
     return [
         ("create_document", world.chair, "POST", f"/groups/{g}/import",
          {"format": "markdown", "source": SAMPLE_DRAFT, "action": "publish", "title": "Halfway"}),
         ("invite", world.chair, "POST", f"/groups/{g}/invitations",
          {"email": "someone@example.org", "role": "member", "stakeholder": "government"}),
-        ("accept_invitation", None, "POST", f"/invitations/{secret}",
+        ("accept_invitation", None, "POST", f"/invitations/{ids.invitation_secret}",
          {"name": "New Comer", "password": "a long password", "confirm": "a long password"}),
         ("create_working_group", world.admin, "POST", "/admin/groups/new", {"name": "Fresh group", "slug": "fresh-group"}),
         ("set_membership", world.admin, "POST", f"/admin/groups/{g}/chairs",
          {"email": world.outsider.email, "stakeholder": "government"}),
         ("add_stakeholder_group", world.chair, "POST", f"/groups/{g}/stakeholder-groups", {"key": "youth", "name": "Youth"}),
+        ("rename_stakeholder_group", world.admin, "POST", f"/groups/{ids.quiet_group}/stakeholder-groups/rename",
+         {"stakeholder_id": str(ids.stakeholder), "name": "Universities"}),
+        ("update_settings", world.chair, "POST", f"/groups/{g}/settings",
+         {"name": "Renamed group", "public": "y", "default_rule": "each_group", "default_threshold": "two_thirds",
+          "default_quorum": "1/2"}),
+        ("remove_membership", world.chair, "POST", f"/groups/{g}/members/{ids.observer_membership}/remove", {}),
+        ("revoke_invitation", world.chair, "POST", f"/groups/{g}/invitations/{ids.invitation}/revoke", {}),
         ("create_token", world.member, "POST", "/account/tokens", {"name": "script"}),
+        ("revoke_token", world.member, "POST", f"/account/tokens/{ids.token}/revoke", {}),
+        ("update_profile", world.member, "POST", "/account/profile", {"name": "Renamed Member", "locale": ""}),
         ("delete_account", world.outsider, "POST", "/account/delete", {"password": PASSWORD}),
-        ("post_comment", world.member, "POST", f"/api/v1/clauses/{clause_id}/comments", {"body": "Halfway"}),
+        ("update_document", world.chair, "POST", f"/documents/{doc}/settings", {"title": "Renamed", "public": "y"}),
+        ("publish_version", world.chair, "POST", f"/api/v1/documents/{ids.published_document}/versions",
+         {"format": "markdown", "source": SAMPLE_DRAFT + "\n## 3. Oversight\n\nIndependent oversight.\n"}),
+        ("reattach_orphan", world.chair, "POST", f"/documents/{orphans_document}/orphans/{to_reattach}/reattach",
+         {"clause_id": str(target_clause)}),
+        ("close_orphan", world.chair, "POST", f"/documents/{orphans_document}/orphans/{to_close}/close", {}),
+        ("post_comment", world.member, "POST", f"/api/v1/clauses/{ids.clause}/comments", {"body": "Halfway"}),
+        ("edit_comment", world.member, "PATCH", comment["edit"], {"body": "Edited halfway"}),
+        ("delete_comment", world.member, "DELETE", comment["delete"], {}),
+        ("hide_comment", world.chair, "POST", f"{comment['hide']}/hide", {"reason": "Off topic"}),
+        ("disposition", world.chair, "POST", f"{comment['dispose']}/disposition",
+         {"disposition": "noted", "rationale": "Kept in mind."}),
+        ("resolve_thread", world.chair, "POST", f"{comment['resolve']}/resolve", {"resolved": True}),
         ("open_round", world.chair, "POST", f"/api/v1/versions/{world.document.current_version_id}/rounds",
          {"scope": "document"}),
+        ("take_position", world.member, "POST", f"/api/v1/rounds/{ids.to_vote}/positions", {"position": "endorse"}),
+        ("submit_ballot", world.member, "POST", f"/rounds/{ids.ballot}/ballot",
+         {f"position-{ids.ballot_item}": "endorse"}),
+        ("close_round", world.chair, "POST", f"/api/v1/rounds/{ids.to_close}/close", {}),
+        ("close_due_round", None, "GET", f"/rounds/{ids.due}", None),
+        ("designate", world.chair, "POST", f"/rounds/{ids.closed}/items/{ids.item}/designation",
+         {"designation": "strong_support", "note": "Two objections."}),
+        ("minority_statement", world.member, "POST", f"/rounds/{ids.closed}/items/{ids.item}/statements",
+         {"body": "We still think it too vague."}),
+        ("close_statements", world.chair, "POST", f"/rounds/{ids.adopted_round}/statements", {"accept": "0"}),
+        ("respond_to_objection", world.chair, "POST", f"/objections/{ids.answered}/response",
+         {"response": "Clarified in the next version."}),
+        ("withdraw_objection", world.members["civil_society"][1], "POST", f"/objections/{ids.withdrawn}/withdraw", {}),
+        ("adopt_version", world.chair, "POST", f"/documents/{ids.to_adopt_document}/versions/1/adopt", {}),
+        ("submit_support", None, "POST", f"/documents/{ids.adopted_document}/versions/1/support",
+         {"name": "Bo", "sector": "individual", "email": "bo@example.org"}),
+        ("review_support", world.chair, "POST", f"/supports/{ids.support}/review", {"decision": "verify"}),
     ]
 
 
-def _send(app, user, method, url, body):
-    client = app.test_client()
-    if user is not None:
-        sign_in(client, user)
-    token = csrf_token(client, url if user is None else "/account")
+def _send(client, method, url, body, token):
+    if method == "GET":
+        return client.get(url)
     if url.startswith("/api/"):
         return client.open(url, method=method, json=body, headers={"X-CSRFToken": token})
     return client.open(url, method=method, data={**body, "csrf_token": token})
 
 
 def test_a_request_failing_halfway_writes_nothing(app, world, monkeypatch):
-    for name, user, method, url, body in _cases(app, world):
-        before = snapshot(app)
+    cases = _cases(app, world)
+    assert sorted(case[0] for case in cases) == sorted(CASE_SERVICES)
+    for name, user, method, url, body in cases:
+        client = app.test_client()
+        if user is not None:
+            sign_in(client, user)
+        token = None if method == "GET" else csrf_token(client, url if user is None else "/account")
+        before, seen = snapshot(app), set()
         n = 1
         while True:
             with monkeypatch.context() as patch:
-                _fail_on_call(patch, n)
-                response = _send(app, user, method, url, body)
+                _fail_on_call(patch, n, seen)
+                response = _send(client, method, url, body, token)
             if response.status_code < 400:
                 break  # fewer than n appends: every failure point has been tried
             assert response.status_code == 500, (name, n, response.status_code, response.data[:300])
@@ -90,6 +316,7 @@ def test_a_request_failing_halfway_writes_nothing(app, world, monkeypatch):
             n += 1
         assert n > 1, f"{name} appended no record event"
         assert snapshot(app) != before, f"{name} did nothing even without a failure"
+        assert set(CASE_SERVICES[name]) <= seen, f"{name} did not go through {sorted(set(CASE_SERVICES[name]) - seen)}"
 
 
 def test_realtime_emit_failures_do_not_fail_the_request(app, client, world, monkeypatch, caplog):
