@@ -2,17 +2,19 @@
 
 Services call `queue_event`; nothing is sent until the request's transaction has committed
 (`flush_events`, called by the app after commit), so no client sees something that was rolled back.
-No business rules live here.
+Viewers are counted by `presence.Presence` (in memory, or in Redis across processes). A socket's rights
+are those of its user now: a user deactivated, or signed out everywhere, since it connected reads as
+anonymous. No business rules live here.
 """
 import logging
 import threading
-from collections import defaultdict
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_socketio import join_room
 
 from .extensions import db, socketio
+from .presence import Presence
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +49,18 @@ def flush_events() -> None:
             log.warning("realtime: could not emit %s to %s", event, room, exc_info=True)
 
 
-# Presence: sockets per version room in this process. With several processes each counts its own
-# viewers and the count is summed through the message queue is out of scope; see docs/deploy.md.
-_presence: dict[str, set[str]] = defaultdict(set)
 _presence_lock = threading.Lock()
 
 
-def _presence_count(room: str) -> int:
+def presence() -> Presence:
+    """This app's viewers per version room (shared through Redis when REDIS_URL is set)."""
+    app = current_app._get_current_object()
     with _presence_lock:
-        return len(_presence[room])
+        if "presence" not in app.extensions:
+            app.extensions["presence"] = Presence(
+                app.config.get("REDIS_URL"), app.config.get("SOCKETIO_CHANNEL", "deliberation"),
+                start_task=socketio.start_background_task, sleep=socketio.sleep)
+        return app.extensions["presence"]
 
 
 def register_handlers() -> None:
@@ -66,12 +71,16 @@ def register_handlers() -> None:
 
     @socketio.on("connect")
     def on_connect(auth=None):
-        user = current_user if current_user.is_authenticated else None
+        by_session = current_user.is_authenticated
+        user = current_user if by_session else None
         token = auth.get("token") if isinstance(auth, dict) else None
         if user is None and token:
             user = user_for_token(token)
-        # The socket's own session remembers who connected, for every later event on it.
+        # The socket's own session remembers who connected, for every later event on it; for a browser
+        # session also its sign-in epoch, which "sign out everywhere" moves on (API tokens are revoked
+        # one by one instead, and do not depend on it).
         session["_socket_user_id"] = user.id if user else None
+        session["_socket_epoch"] = current_user.session_epoch if by_session else None
         db.session.remove()
         return True
 
@@ -80,7 +89,12 @@ def register_handlers() -> None:
 
         user_id = session.get("_socket_user_id")
         user = db.session.get(User, user_id) if user_id else None
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active:
+            return None
+        epoch = session.get("_socket_epoch")
+        if epoch is not None and epoch != user.session_epoch:
+            return None  # signed out everywhere since this socket connected: it reads as anonymous
+        return user
 
     @socketio.on("join")
     def on_join(data):
@@ -97,10 +111,9 @@ def register_handlers() -> None:
         join_room(room)
         if may_read_comments(user, version):
             join_room(comments_room(version_id))
-        with _presence_lock:
-            _presence[room].add(request.sid)
-        count = _presence_count(room)
+        person = f"user:{user.id}" if user is not None else f"socket:{request.sid}"
         db.session.remove()
+        count = presence().join(room, request.sid, person)
         socketio.emit("presence", {"version_id": version_id, "count": count}, to=room)
         return {"ok": True, "count": count}
 
@@ -123,12 +136,6 @@ def register_handlers() -> None:
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
-        left = []
-        with _presence_lock:
-            for room, sids in _presence.items():
-                if request.sid in sids:
-                    sids.discard(request.sid)
-                    left.append((room, len(sids)))
-        for room, count in left:
+        for room, count in presence().leave(request.sid):
             version_id = int(room.split(":", 1)[1])
             socketio.emit("presence", {"version_id": version_id, "count": count}, to=room)

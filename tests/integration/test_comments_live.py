@@ -5,15 +5,23 @@ import pytest
 from deliberation.extensions import db, socketio
 from deliberation.models import Comment, WorkingGroup
 
-from ..conftest import sign_in
-from .comments_support import Api, clauses, counts
+from ..conftest import csrf_token, sign_in
+from .comments_support import Api, clauses, counts, post
 
 _open_sockets = []
 
 
 @pytest.fixture(autouse=True)
+def _no_message_queue(monkeypatch):
+    """Flask-SocketIO's test client refuses to run with a message queue (REDIS_URL in the CI's second
+    pass); autouse fixtures come before `app`, so the app is built without one. Presence over Redis is
+    tested in tests/unit/test_presence.py and tests/multiprocess."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _disconnect_sockets():
-    """Presence is counted per process: leave no socket behind for the next test."""
+    """Leave no socket behind for the next test."""
     yield
     while _open_sockets:
         sock = _open_sockets.pop()
@@ -98,6 +106,63 @@ def test_presence_counts_viewers(app, world):
     assert {"version_id": version, "count": 2} in _events(first, "presence")
     second.disconnect()
     assert _events(first, "presence")[-1] == {"version_id": version, "count": 1}
+
+
+def test_presence_counts_people_not_tabs(app, world):
+    version = world.document.current_version_id
+    browser = sign_in(app.test_client(), world.member)  # one browser, two tabs: one session cookie
+    first_tab = socketio.test_client(app, flask_test_client=browser)
+    second_tab = socketio.test_client(app, flask_test_client=browser)
+    _open_sockets.extend([first_tab, second_tab])
+    assert _join(first_tab, version)["count"] == 1
+    assert _join(second_tab, version)["count"] == 1
+    _, anonymous = _socket(app)
+    assert _join(anonymous, version)["count"] == 2
+    first_tab.disconnect()
+    assert _events(anonymous, "presence")[-1] == {"version_id": version, "count": 2}  # still here in a tab
+    second_tab.disconnect()
+    assert _events(anonymous, "presence")[-1] == {"version_id": version, "count": 1}
+
+
+def test_dispositions_and_deletions_go_out_live(app, world):
+    version = world.document.current_version_id
+    clause = clauses(app, version)[1]
+    kept = post(app, world.member, clause["id"], "Please accept this.")
+    gone = post(app, world.member, clause["id"], "I take this back.")
+    _, watcher = _socket(app, world.members["government"][0])
+    _join(watcher, version)
+    watcher.get_received()
+    chair = Api(app.test_client(), world.chair)
+    answered = chair("POST", f"/api/v1/comments/{kept}/disposition",
+                     {"disposition": "accepted", "rationale": "Taken into the next draft."})
+    assert answered.status_code == 200, answered.get_json()
+    [event] = _events(watcher, "comment_updated")
+    assert event["id"] == kept and event["disposition"]["value"] == "accepted"
+    assert event["disposition"]["rationale"] == "Taken into the next draft."
+    deleted = Api(app.test_client(), world.member)("DELETE", f"/api/v1/comments/{gone}")
+    assert deleted.status_code in (200, 204)
+    received = watcher.get_received()
+    [tombstone] = [e["args"][0] for e in received if e["name"] == "comment_updated"]
+    assert tombstone["id"] == gone and tombstone["status"] == "deleted"
+    assert tombstone["body"] is None and "I take this back." not in str(tombstone)
+    assert [e["args"][0]["open_threads"] for e in received if e["name"] == "thread_count"] == [1]
+
+
+def test_signing_out_everywhere_ends_a_socket_s_rights(app, world):
+    private_version = world.private_document.current_version_id
+    browser, sock = _socket(app, world.member)
+    assert _join(sock, private_version)["ok"] is True
+    elsewhere = sign_in(app.test_client(), world.member)
+    assert elsewhere.post("/account/sign-out-everywhere",
+                          data={"csrf_token": csrf_token(elsewhere, "/account")}).status_code == 302
+    # The socket opened before is still connected, but its session is from the old epoch.
+    assert _join(sock, private_version)["error"]["code"] == "not_found"
+    assert _events(sock, "comment_created") == []
+    stale = socketio.test_client(app, flask_test_client=browser)  # a new socket with the old cookie
+    _open_sockets.append(stale)
+    assert _join(stale, private_version)["error"]["code"] == "not_found"
+    # The public text stays readable, as for any anonymous reader.
+    assert _join(sock, world.document.current_version_id)["ok"] is True
 
 
 def test_no_room_for_a_version_one_may_not_read(app, world):

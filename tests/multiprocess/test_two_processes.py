@@ -1,5 +1,6 @@
 """Two application processes (gunicorn + gevent, as in production) sharing PostgreSQL and Redis:
-a Socket.IO client connected to the first receives the events caused by requests to the second.
+a Socket.IO client connected to the first receives the events caused by requests to the second, and
+counts the viewers connected to either (each person once).
 
 Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); `.ci/run` runs the suite with both set.
 """
@@ -79,7 +80,17 @@ def cluster(tmp_path):
         _drop_schema(url, schema)
 
 
-def test_events_cross_processes_through_redis(cluster):
+@pytest.fixture
+def clients(cluster):
+    """Socket.IO clients, disconnected before the servers stop (even when the test fails): a server
+    with a connected client takes its whole graceful timeout to stop."""
+    made: list[socketio.Client] = []
+    yield lambda: made.append(socketio.Client()) or made[-1]
+    for client in made:
+        client.disconnect()
+
+
+def test_events_cross_processes_through_redis(cluster, clients):
     app, first_url, second_url = cluster
     with app.app_context():
         world = Factory().world()
@@ -93,11 +104,27 @@ def test_events_cross_processes_through_redis(cluster):
 
     received: dict[str, list] = {"comment_created": [], "tally_updated": []}
     arrived = threading.Event()
-    client = socketio.Client()
+    client = clients()
     for name in received:
         client.on(name, lambda data, name=name: (received[name].append(data), arrived.set()))
+    presence: list[dict] = []
+    client.on("presence", presence.append)
     client.connect(first_url, auth={"token": member_token}, transports=["websocket"])
-    assert client.call("join", {"version_id": version_id}, timeout=10).get("ok")
+    assert client.call("join", {"version_id": version_id}, timeout=10) == {"ok": True, "count": 1}
+
+    # Viewers on the second process count on the first: the chair, and the member again in another tab.
+    others = []
+    for token, count in ((chair_token, 2), (member_token, 2)):
+        other = clients()
+        other.connect(second_url, auth={"token": token}, transports=["websocket"])
+        others.append(other)
+        assert other.call("join", {"version_id": version_id}, timeout=10)["count"] == count
+    _wait_for(lambda: presence and presence[-1]["count"] == 2, "presence of 2 viewers")
+    others[0].disconnect()  # the chair leaves
+    _wait_for(lambda: presence[-1]["count"] == 1, "presence after the chair left")
+    others[1].disconnect()  # one of the member's two tabs closes: the member is still there
+    time.sleep(0.5)
+    assert presence[-1]["count"] == 1
 
     # A comment posted through the second process reaches the client on the first.
     posted = requests.post(f"{second_url}/api/v1/clauses/{clauses[0]['id']}/comments",
@@ -120,7 +147,6 @@ def test_events_cross_processes_through_redis(cluster):
     assert position.status_code in (200, 201), position.text
     _wait_for(lambda: received["tally_updated"], "tally_updated")
     assert received["tally_updated"][-1]["round_id"] == round_id
-    client.disconnect()
 
 
 def _wait_for(condition, name, seconds=10):

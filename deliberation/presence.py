@@ -1,0 +1,108 @@
+"""Who is viewing a version: the "N people viewing" count of a Socket.IO room.
+
+A socket joins as a person: a signed-in user by id (two tabs are one person), an anonymous reader by
+socket id. The count is of distinct people. With one process the sockets are kept in memory. With
+several (REDIS_URL set) every process writes its sockets into one Redis hash per room, so each
+process counts every viewer; a field names the process that owns the socket, and each process keeps a
+short-lived "alive" key fresh, so the sockets of a process that died without saying goodbye are
+dropped at the next count instead of haunting the room. If Redis fails, counts fall back to this
+process's own sockets.
+"""
+import logging
+import threading
+import time
+import uuid
+from collections import defaultdict
+
+log = logging.getLogger(__name__)
+
+ALIVE_SECONDS = 30       # a process that has not refreshed its key for this long is taken as gone
+HEARTBEAT_SECONDS = 10
+
+
+class Presence:
+    def __init__(self, redis_url: str | None = None, namespace: str = "deliberation", *,
+                 start_task=None, sleep=time.sleep):
+        self._local: dict[str, dict[str, str]] = defaultdict(dict)  # room -> socket id -> person
+        self._lock = threading.Lock()
+        self._namespace = f"{namespace}:presence"
+        self.process_id = uuid.uuid4().hex[:12]
+        self._redis = None
+        # The heartbeat runs as the server's background task (a thread, or a greenlet under gevent).
+        self._start_task, self._sleep = start_task, sleep
+        self._beating = False
+        if redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2,
+                                               decode_responses=True)
+
+    # Keys -----------------------------------------------------------------------------------------
+    def _room_key(self, room: str) -> str:
+        return f"{self._namespace}:room:{room}"
+
+    def _alive_key(self, process_id: str) -> str:
+        return f"{self._namespace}:process:{process_id}"
+
+    def _field(self, sid: str) -> str:
+        return f"{self.process_id}:{sid}"
+
+    # What the handlers call ---------------------------------------------------------------------------
+    def join(self, room: str, sid: str, person: str) -> int:
+        with self._lock:
+            self._local[room][sid] = person
+        if self._redis is not None:
+            self._start_heartbeat()
+            self._shared(lambda r: r.pipeline().set(self._alive_key(self.process_id), 1, ex=ALIVE_SECONDS)
+                         .hset(self._room_key(room), self._field(sid), person).execute())
+        return self.count(room)
+
+    def leave(self, sid: str) -> list[tuple[str, int]]:
+        """Forget a socket everywhere; the rooms it was in, with their new counts."""
+        with self._lock:
+            rooms = [room for room, sockets in self._local.items() if sockets.pop(sid, None) is not None]
+        if self._redis is not None and rooms:
+            def remove(r):
+                pipe = r.pipeline()
+                for room in rooms:
+                    pipe.hdel(self._room_key(room), self._field(sid))
+                pipe.execute()
+            self._shared(remove)
+        return [(room, self.count(room)) for room in rooms]
+
+    def count(self, room: str) -> int:
+        if self._redis is not None:
+            shared = self._shared(lambda r: self._shared_count(r, room))
+            if shared is not None:
+                return shared
+        with self._lock:
+            return len(set(self._local[room].values()))
+
+    # Redis ----------------------------------------------------------------------------------------
+    def _shared_count(self, r, room: str) -> int:
+        entries = r.hgetall(self._room_key(room))
+        processes = sorted({field.split(":", 1)[0] for field in entries})
+        alive = dict(zip(processes, r.mget([self._alive_key(p) for p in processes]))) if processes else {}
+        ghosts = [field for field in entries if not alive.get(field.split(":", 1)[0])]
+        if ghosts:  # sockets of a process that stopped refreshing its key
+            r.hdel(self._room_key(room), *ghosts)
+        return len({person for field, person in entries.items() if alive.get(field.split(":", 1)[0])})
+
+    def _shared(self, operation):
+        try:
+            return operation(self._redis)
+        except Exception:  # redis.RedisError and socket errors: presence must never break a connection
+            log.warning("presence: Redis unavailable, counting this process's viewers only", exc_info=True)
+            return None
+
+    def _start_heartbeat(self) -> None:
+        with self._lock:
+            if self._beating or self._start_task is None:
+                return
+            self._beating = True
+        self._start_task(self._heartbeat)
+
+    def _heartbeat(self) -> None:
+        while True:
+            self._shared(lambda r: r.set(self._alive_key(self.process_id), 1, ex=ALIVE_SECONDS))
+            self._sleep(HEARTBEAT_SECONDS)
