@@ -16,12 +16,13 @@ import zipfile
 from docx import Document
 from docx.oxml.ns import qn
 
+from ..i18n import N_
 from .clauses import DraftImportError
 
 # A 2 MB upload can inflate to gigabytes; refuse archives that would.
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
 
-NOT_A_DOCUMENT = "The file is not a valid Word document (.docx). Open it in Word and save it again."
+NOT_A_DOCUMENT = N_("The file is not a valid Word document (.docx). Open it in Word and save it again.")
 
 _W_P, _W_TBL, _W_T, _W_TAB, _W_BR, _W_CR = (qn(t) for t in (
     "w:p", "w:tbl", "w:t", "w:tab", "w:br", "w:cr"))

@@ -6,6 +6,7 @@ aside, and `tree.TreeBuilder` nests the clauses by their numbers. See `tree` for
 
 from __future__ import annotations
 
+from ..i18n import N_
 from .clauses import MAX_SOURCE_CHARS, DraftImportError, ParsedClause
 from .scan import find_title, normalise_source, scan, title_text
 from .tree import TreeBuilder
@@ -13,8 +14,8 @@ from .tree import TreeBuilder
 FORMATS = {"markdown": "markdown", "md": "markdown", "text": "text", "txt": "text",
            "plain": "text"}
 
-NO_CLAUSES = ("No clauses were recognised. Number the clauses (1., 1.1, (a), (i)...) or give them "
-              "headings (# Preamble, ## 1. Title), each on its own line.")
+NO_CLAUSES = N_("No clauses were recognised. Number the clauses (1., 1.1, (a), (i)...) or give them "
+                "headings (# Preamble, ## 1. Title), each on its own line.")
 
 
 def _prepare(source: str, fmt: str) -> tuple[str, str]:

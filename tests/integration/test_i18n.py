@@ -191,3 +191,12 @@ def test_service_refusals_stay_english_for_an_english_reader(app, client, world)
 def test_anonymous_visitor_is_asked_to_sign_in_in_their_language(client):
     page = client.get("/account", headers={"Accept-Language": "fr"}, follow_redirects=True)
     assert "Veuillez vous connecter pour voir cette page." in page.get_data(as_text=True)
+
+
+def test_french_chair_reads_import_errors_in_french(app, client, world):
+    _use_french(app, world.chair)
+    sign_in(client, world.chair)
+    url = f"/groups/{world.group.slug}/import"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "format": "text",
+                                      "source": "just some words", "action": "publish"})
+    assert response.status_code == 400 and "Aucune clause n’a été reconnue." in response.get_data(as_text=True)
