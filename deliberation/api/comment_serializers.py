@@ -2,15 +2,21 @@
 from ..services.comment_access import Viewer
 from ..services.comment_payloads import comment_json
 from ..services.threads import Node
+from .version_serializers import carried_annotation_json
 
 
 def tree_json(nodes: list[Node], viewer: Viewer) -> list[dict]:
-    """Nested {..., replies: [...]}, built without recursion (threads may nest very deep)."""
+    """Nested {..., replies: [...]}, built without recursion (threads may nest very deep). A thread carried
+    from an earlier version says where it landed on this clause and where it was written."""
     top: list[dict] = []
     stack = [(node, top) for node in reversed(nodes)]
     while stack:
         node, siblings = stack.pop()
         replies: list[dict] = []
-        siblings.append(comment_json(node.comment, viewer, replies))
+        data = comment_json(node.comment, viewer, replies)
+        if node.carried is not None:
+            data.update(carried_annotation_json(node.carried.anchor, node.comment.clause_id,
+                                                node.carried.original_version, node.sees_body))
+        siblings.append(data)
         stack.extend((child, replies) for child in reversed(node.replies))
     return top

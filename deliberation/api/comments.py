@@ -50,7 +50,7 @@ def create_comment(clause_id: int):
         current_user, clause, body=field(data, "body", str), kind=field(data, "kind", str, required=False),
         parent_id=field(data, "parent_id", int, required=False), selector=selector,
         replacement_text=field(data, "replacement_text", str, required=False))
-    return jsonify(comment_json(comment, viewer)), 201
+    return jsonify(comment_json(comment, viewer, [])), 201
 
 
 @bp.get("/comments/<int:comment_id>")

@@ -25,12 +25,16 @@ def comparison_json(comparison) -> dict:
     }
 
 
-def carried_annotation_json(anchor, original_clause_id: int) -> dict:
+def carried_annotation_json(anchor, original_clause_id: int, original_version: int | None = None,
+                            sees_body: bool = True) -> dict:
     """What the comments list adds to a thread carried onto a later version's clause (see
-    services.reanchor.anchors_for_clauses): where it landed, how surely, and where it was written."""
+    services.threads.clause_threads): where it landed, how surely, and where it was written. A thread
+    whose root the reader may not see still says where it came from, but not where its words are."""
     selector = None
-    if anchor.status != "orphaned" and anchor.quote_exact is not None:
+    if sees_body and anchor.status != "orphaned" and anchor.quote_exact is not None:
         selector = {"exact": anchor.quote_exact, "prefix": anchor.quote_prefix or "", "suffix": anchor.quote_suffix or "",
                     "start": anchor.quote_start, "end": anchor.quote_end}
-    return {"anchor_status": anchor.status, "anchor_score": anchor.score, "selector": selector,
-            "clause_id": anchor.clause_id, "original_clause_id": original_clause_id}
+    return {"anchor_status": anchor.status if sees_body else None,
+            "anchor_score": anchor.score if sees_body else None, "selector": selector,
+            "clause_id": anchor.clause_id, "original_clause_id": original_clause_id,
+            "original_version": original_version}

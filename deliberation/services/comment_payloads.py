@@ -40,7 +40,8 @@ def selector_json(comment: Comment) -> dict | None:
 
 
 def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = None) -> dict:
-    """One comment (author and stakeholder group loaded); `replies` nests the tree when given."""
+    """One comment (author and stakeholder group loaded); `replies` nests the tree when given (a new
+    comment and live events pass [] so they have the shape of the comments list)."""
     sees_body = viewer.sees_body(comment)
     data = {
         "id": comment.id, "parent_id": comment.parent_id, "root_id": comment.root_id,
@@ -51,6 +52,8 @@ def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = 
         "body_html": comment.body_html if sees_body else None,
         "selector": selector_json(comment) if sees_body else None,
         "anchor_status": "exact" if sees_body and comment.quote_exact is not None else None,
+        # Set on the root of a thread carried from an earlier version (api.version_serializers).
+        "anchor_score": None, "original_clause_id": None, "original_version": None,
         "replacement_text": comment.replacement_text if sees_body else None,
         "hidden_reason": comment.hidden_reason if sees_body and comment.status == "hidden" else None,
         "disposition": {"value": comment.disposition, "label": DISPOSITIONS[comment.disposition],
@@ -68,7 +71,7 @@ def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = 
 
 def broadcast(event: str, comment: Comment) -> None:
     """Queue `comment_created` / `comment_updated` for the version's comment readers (sent after commit)."""
-    queue_event(event, comment_json(comment, READER), comments_room(comment.version_id))
+    queue_event(event, comment_json(comment, READER, []), comments_room(comment.version_id))
 
 
 def broadcast_thread_count(comment: Comment, open_threads: int) -> None:

@@ -6,7 +6,7 @@ state, write, flush, record the event, queue notifications and queue the live up
 """
 import hashlib
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..anchoring import SelectorError, selector_from_input
 from ..extensions import db
@@ -20,6 +20,7 @@ from .errors import Conflict, Forbidden, Invalid, Term
 from .mentions import group_mentions, known_handles
 from .notifications import excerpt_of, notify
 from .record import append_event
+from .threads import open_thread_count, thread_shown_on
 
 
 def _clean_body(body) -> str:
@@ -55,7 +56,8 @@ def _parent(clause: Clause, parent_id) -> Comment:
     if not isinstance(parent_id, int) or isinstance(parent_id, bool):
         raise Invalid("'parent_id' must be the id of a comment.", field="parent_id")
     parent = db.session.get(Comment, parent_id)
-    if parent is None or parent.clause_id != clause.id:
+    # A thread carried onto this clause from an earlier version continues here.
+    if parent is None or not thread_shown_on(clause, parent):
         raise Invalid("The comment you are replying to is not in this clause's discussion.", field="parent_id")
     if parent.status != "visible":
         raise Conflict("That comment has been deleted or hidden; it cannot take replies.", field="parent_id")
@@ -73,12 +75,6 @@ def _digest(text: str) -> str:
 
 def _where(clause: Clause, version: Version) -> str:
     return f"clause {clause.label} of “{version.document.title}”"
-
-
-def open_thread_count(clause_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.clause_id == clause_id, Comment.parent_id.is_(None), Comment.status == "visible",
-        Comment.resolved_at.is_(None))) or 0
 
 
 def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None, selector=None,

@@ -6,7 +6,8 @@ following DOMAIN.md section 4: a `CommentAnchor` row says where it landed (exact
 or orphaned). Comments on a whole clause follow the successor clause. A thread whose clause was removed
 is orphaned beside the nearest clause that survived. Orphans are not carried further: they wait in the
 chair's list to be re-attached to a clause or closed. The comment itself never changes, so its thread
-still reads as written on its original version.
+still reads as written on its original version; the discussions of later versions read these rows
+(services.threads) to show it where it landed.
 """
 from dataclasses import dataclass
 
@@ -116,7 +117,7 @@ def reanchor_annotations(actor, previous: Version, new_clauses: list[Clause]) ->
 
 
 def anchors_for_clauses(clause_ids) -> dict[int, list[CommentAnchor]]:
-    """The annotations carried onto these clauses, by clause, in one query (for the comments lists)."""
+    """The annotations carried onto these clauses, by clause, in one query."""
     found: dict[int, list[CommentAnchor]] = {clause_id: [] for clause_id in clause_ids}
     if not found:
         return found
