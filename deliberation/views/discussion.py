@@ -49,7 +49,7 @@ def version_annotations(version: Version) -> Margin:
     viewer = viewer_for(current_user, version)
     if not viewer.can_read:
         return Margin(viewer)
-    return Margin(viewer, threads.version_counts(version.id), threads.version_highlights(version.id))
+    return Margin(viewer, threads.version_counts(version), threads.version_highlights(version))
 
 
 @bp.app_template_global()
@@ -123,11 +123,21 @@ def permalink(comment_id: int):
 
 @bp.get("/comments/<int:comment_id>/fragment")
 def comment_fragment(comment_id: int):
-    """One comment as the caller may see it (no replies), for live updates."""
+    """One comment as the caller may see it (no replies), for live updates; with `clause`, as it shows in
+    that clause's discussion (a thread carried there from an earlier version)."""
     comment, version, viewer = threads.readable_comment(current_user, comment_id)
     clause = db.session.get(Clause, comment.clause_id)
-    return render_template("annotations/_comment.html", node=threads.single_node(comment, viewer),
-                           document=version.document, version=version, clause=clause, viewer=viewer)
+    node = threads.single_node(comment, viewer)
+    shown_on = request.args.get("clause", "")
+    if shown_on.isdigit() and int(shown_on) != clause.id:
+        listing, listing_version, listing_viewer = threads.readable_clause(current_user, int(shown_on))
+        carried = threads.carried_onto(listing, comment) if listing_viewer.can_read else None
+        if carried is not None:
+            clause, version, viewer = listing, listing_version, listing_viewer
+            node = threads.single_node(comment, viewer)
+            node.carried = carried
+    return render_template("annotations/_comment.html", node=node, document=version.document, version=version,
+                           clause=clause, viewer=viewer)
 
 
 @bp.get("/comments/<int:comment_id>/revisions")

@@ -272,8 +272,15 @@
   /* A comment changed (here or live): its highlight follows its state. */
   Threads.on("comment", function (comment) {
     if (!comment || !comment.id || comment.parent_id) return;
-    removeHighlight(comment.id);
     var article = document.querySelector('.clause[data-clause-id="' + comment.clause_id + '"]');
+    if (!article && comment.status === "visible") {
+      // A thread carried here from an earlier version: its words keep their place on this page.
+      document.querySelectorAll('mark.anno[data-comment-id="' + comment.id + '"]').forEach(function (mark) {
+        mark.classList.toggle("anno--resolved", !!comment.resolved_at);
+      });
+      return;
+    }
+    removeHighlight(comment.id);
     var container = article && article.querySelector("[data-clause-text]");
     if (container && comment.status === "visible" && comment.selector) {
       addHighlight(container, comment.selector.start, comment.selector.end, comment.id, !!comment.resolved_at);

@@ -123,8 +123,10 @@
 
   /* --- putting comments in place ------------------------------------------------------------ */
 
-  function commentFragment(id) {
-    return fetchHtml("/comments/" + id + "/fragment").then(function (html) {
+  /* `clauseId`: the clause whose discussion shows it, for a thread carried there from an earlier version. */
+  function commentFragment(id, clauseId) {
+    var query = clauseId ? "?clause=" + encodeURIComponent(clauseId) : "";
+    return fetchHtml("/comments/" + id + "/fragment" + query).then(function (html) {
       return fragment(html).querySelector("li.comment");
     });
   }
@@ -183,7 +185,8 @@
   function refreshComment(id) {
     var current = document.getElementById("comment-" + id);
     if (!current) return Promise.resolve(null);
-    return commentFragment(id).then(function (item) {
+    var shownOn = current.closest("[data-threads]");
+    return commentFragment(id, shownOn && shownOn.dataset.clauseId).then(function (item) {
       current.className = item.className;
       var card = current.querySelector(":scope > .comment__card");
       card.replaceWith(item.querySelector(":scope > .comment__card"));
