@@ -120,7 +120,8 @@ _one = {"200": json_response(ref("Comment"))}
 describe(
     {
         "/clauses/{clause_id}/comments": {
-            "get": {**_op("A page of the clause's threads, oldest first, each with all its replies", "listComments",
+            "get": {**_op("A page of the clause's threads (written on it, or carried onto it from earlier "
+                          "versions), oldest first, each with all its replies", "listComments",
                           "clause_id", None, {"200": json_response(ref("CommentPage"))}, 400, 401, 403, 404),
                     "parameters": [id_param("clause_id"),
                                    {"name": "after", "in": "query", "schema": INT,
@@ -157,11 +158,24 @@ describe(
             "body": NULLABLE_STR, "body_html": NULLABLE_STR,
             "selector": {"type": ["object", "null"], "properties": {
                 "exact": STR, "prefix": STR, "suffix": STR, "start": INT, "end": INT}},
-            "anchor_status": NULLABLE_STR, "replacement_text": NULLABLE_STR, "hidden_reason": NULLABLE_STR,
+            "anchor_status": {"type": ["string", "null"], "enum": ["exact", "fuzzy", "orphaned", None],
+                              "description": "Where the quoted words are on the clause listed: exact, fuzzy (a "
+                                             "carried thread whose words changed; see anchor_score) or orphaned "
+                                             "(a carried thread whose words are gone; selector null)"},
+            "anchor_score": {"type": ["number", "null"],
+                             "description": "How surely a fuzzy anchor was found again, 0 to 1"},
+            "original_clause_id": {**NULLABLE_INT, "description": "On the root of a thread carried from an "
+                                   "earlier version: the clause it was written on (clause_id is then the "
+                                   "clause it is listed on, and selector the words there); null otherwise"},
+            "original_version": {**NULLABLE_INT, "description": "The number of the version a carried "
+                                 "thread was written on; null otherwise"},
+            "replacement_text": NULLABLE_STR, "hidden_reason": NULLABLE_STR,
             "disposition": {"type": ["object", "null"], "properties": {
                 "value": STR, "label": STR, "rationale": STR, "at": STR, "version_id": NULLABLE_INT}},
             "resolved_at": NULLABLE_STR, "edited_at": NULLABLE_STR, "created_at": STR,
-            "replies": {"type": "array", "items": {"$ref": _COMMENT}},
+            "replies": {"type": "array", "items": {"$ref": _COMMENT},
+                        "description": "In the comments list, the thread's replies written on this version "
+                                       "or earlier ones; empty for a new comment and in live events"},
         }, ["id", "kind", "status", "created_at"]),
         "CommentPage": obj({"comments": {"type": "array", "items": ref("Comment")}, "total_threads": INT,
                             "next_after": NULLABLE_INT}, ["comments", "total_threads", "next_after"]),

@@ -1,7 +1,8 @@
 """Versions and the public record in a real browser: a chair takes the demo draft through three versions
-(preview with the matching table, publish, compare inline and side by side, orphaned annotations); a
-signed-out visitor reads the history, the diffs and the outcome, downloads the exports and verifies the
-chain. Screenshots at wide and phone width go to tests/artifacts/screenshots/."""
+(preview with the matching table, publish, compare inline and side by side, a thread following its clause
+and taking a reply on the new version, orphaned annotations); a signed-out visitor reads the history, the
+diffs and the outcome, downloads the exports and verifies the chain. Screenshots at wide and phone width
+go to tests/artifacts/screenshots/."""
 import json
 import re
 
@@ -80,8 +81,31 @@ def test_chair_takes_the_demo_draft_through_three_versions(live_server, new_page
     screenshot(page, "compare-side-wide")
     _phone(page, "compare-side")
 
+    # The thread on 3.1 follows its clause: shown on version 2 with where it came from, its words
+    # highlighted there, and a reply there continues it.
+    with live_server.app.app_context():
+        from deliberation.models import Document
+
+        key = clause_numbered(db.session.get(Document, document_id).current_version_id, "3.1").key
+    page.goto(f"/documents/{document_id}/versions/2/clauses/{key}")
+    carried = page.locator(".comment--carried")
+    assert carried.count() == 1 and "From version 1, clause 3.1" in carried.inner_text()
+    root_id = carried.get_attribute("data-comment-id")
+    marks = page.locator(f'mark.anno[data-comment-id="{root_id}"]')
+    assert "".join(marks.all_text_contents()) == "exceptional access mechanisms"
+    carried.locator("details[data-action=reply] > summary").first.click()
+    carried.locator(f"#reply-{root_id}").fill("Still needs a definition in version 2.")
+    carried.locator("button:has-text('Post reply')").first.click()
+    carried.locator(".replies .comment__body:has-text('Still needs a definition')").wait_for()
+    screenshot(page, "carried-thread-wide")
+
     _publish(page, document_id, V3, 14, "version3")
     assert page.locator(".diff-clause--removed").count() == 1
+    # ... and on to version 3, with the reply written on version 2
+    page.goto(f"/documents/{document_id}/versions/3/clauses/{key}")
+    carried = page.locator(".comment--carried")
+    assert carried.count() == 1 and "From version 1, clause 3.1" in carried.inner_text()
+    assert "Still needs a definition in version 2." in carried.locator(".replies").inner_text()
     page.goto(f"/documents/{document_id}/orphans")
     orphans = page.locator(".orphan")
     assert orphans.count() == 1 and "its clause was removed in version 3" in orphans.inner_text()
@@ -114,7 +138,8 @@ def test_chair_takes_the_demo_draft_through_three_versions(live_server, new_page
     csv_text = visitor.request.get(f"/api/v1/documents/{document_id}/dispositions.csv").text()
     assert csv_text.startswith("reference,permalink,version,clause")
     jsonld = json.loads(visitor.request.get(f"/api/v1/documents/{document_id}/annotations.jsonld").text())
-    assert jsonld["@context"] == "http://www.w3.org/ns/anno.jsonld" and jsonld["total"] == 2
+    # the two annotations and the reply written on version 2
+    assert jsonld["@context"] == "http://www.w3.org/ns/anno.jsonld" and jsonld["total"] == 3
     verification = json.loads(visitor.request.get("/api/v1/record/verify").text())
     assert verification["ok"] and verification["head"] == head
     with live_server.app.app_context():

@@ -11,8 +11,9 @@ from deliberation.models import Comment, CommentRevision, RecordEvent, Version
 from ..conftest import csrf_token, sign_in
 from .comments_support import Api, clauses, counts, post
 
-COMMENT_KEYS = {"id", "parent_id", "kind", "author", "body", "body_html", "selector", "anchor_status",
-                "replacement_text", "status", "disposition", "edited_at", "created_at"}
+COMMENT_KEYS = {"id", "parent_id", "kind", "author", "body", "body_html", "selector", "anchor_status", "anchor_score",
+                "original_clause_id", "original_version", "replacement_text", "status", "disposition", "edited_at",
+                "created_at", "replies"}
 
 
 @pytest.fixture
@@ -31,6 +32,7 @@ def test_member_annotates_words_and_others_reply_in_a_tree(app, client, world, c
     assert data["selector"] == {"exact": "human rights", "prefix": "Laws should respect ", "suffix": " from the outset.",
                                 "start": 20, "end": 32}
     assert data["anchor_status"] == "exact" and data["kind"] == "question"
+    assert data["replies"] == [] and data["original_clause_id"] is None and data["anchor_score"] is None
     assert data["author"]["name"] == world.member.name
     assert data["author"]["stakeholder_group"]["key"] == "civil_society"
     assert data["body_html"] == "<p>Which <em>rights</em>?</p>"
