@@ -150,6 +150,9 @@ def test_clause_with_only_a_number_keeps_line_numbers_continuous(app, client, wo
     bare = clauses[1]
     single = client.get(f"/documents/{document_id}/versions/1/clauses/{bare['key']}").data.decode()
     assert f'data-line="{bare["first_line"]}"' in single
+    printed = client.get(f"/documents/{document_id}/record/print").data.decode()
+    text = printed[printed.index('id="text-heading"'):printed.index('id="dispositions-heading"')]
+    assert [int(n) for n in re.findall(r'data-line="(\d+)"', text)] == shown  # the printable record agrees
 
 
 def test_version_page_queries_do_not_grow_with_clauses(app, client, world, make):
