@@ -107,9 +107,11 @@ def _close_due_rounds() -> None:
     """Close the rounds past their closing time, in a transaction of their own, as the views would."""
     from .realtime import discard_events, flush_events
     from .services.rounds import close_due_rounds
+    from .sqlite_tuning import write_transaction
 
     try:
-        close_due_rounds()
+        with write_transaction(db.session):  # BEGIN IMMEDIATE on SQLite: readers arrive together
+            close_due_rounds()
         db.session.commit()
     except Exception:  # the page is then rendered, uncached, and its view tries again
         db.session.rollback()

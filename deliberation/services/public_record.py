@@ -21,7 +21,7 @@ from ..security import Permission, can
 from .documents import version_clauses
 from .errors import NotFound
 from .objections import RegisterEntry, objection_register
-from .rounds import close_due_rounds
+from .round_record import read_rounds
 from .supports import INDIVIDUAL
 
 EVENTS_SHOWN = 50
@@ -150,7 +150,7 @@ def round_entries(versions: list[Version]) -> list[RoundEntry]:
     numbers = {v.id: v.number for v in versions}
     rounds = list(db.session.scalars(select(Round).where(Round.version_id.in_(list(numbers)))
                                      .order_by(Round.opened_at, Round.id)))
-    close_due_rounds(rounds)  # a round past its closing time is read closed (no query unless one is due)
+    read_rounds(rounds)  # a round past its closing time is read closed
     entries = {r.id: RoundEntry(r, numbers[r.version_id]) for r in rounds}
     if not entries:
         return []

@@ -62,14 +62,21 @@ def load_round(round_id: int) -> Round | None:
     return db.session.get(Round, round_id, options=[joinedload(Round.version)])
 
 
-def read_round(round_: Round) -> Round:
-    """Close the round first if its time has passed: in a write transaction of its own (on SQLite, where
-    several readers may arrive at once), so the close is the only write and exactly one reader makes it."""
-    if is_due(round_):
+def read_rounds(rounds: list[Round]) -> list[Round]:
+    """Close those of the rounds whose time has passed before they are read: in a write transaction of
+    its own (on SQLite, where several readers may arrive at once), so the close is the only write and
+    exactly one reader makes it. No query unless one is due."""
+    due = [round_ for round_ in rounds if is_due(round_)]
+    if due:
         with write_transaction(db.session) as committed:
-            close_due_rounds([round_])
+            close_due_rounds(due)
         if committed:
             flush_events()
+    return rounds
+
+
+def read_round(round_: Round) -> Round:
+    read_rounds([round_])
     return round_
 
 

@@ -155,7 +155,8 @@ def test_readers_of_a_round_past_its_time_close_it_once(app):
             with lock:
                 failures.append(f"{url}: {type(exc).__name__}: {exc}")
 
-    urls = [f"/rounds/{round_id}", f"/rounds/{round_id}/tally", f"/api/v1/rounds/{round_id}/tally"]
+    urls = [f"/rounds/{round_id}", f"/rounds/{round_id}/tally", f"/api/v1/rounds/{round_id}/tally",
+            f"/documents/{world.document.id}/record"]
     threads = [threading.Thread(target=read, args=(app.test_client(), urls[n % len(urls)]))
                for n in range(READERS_OF_A_DUE_ROUND)]
     for thread in threads:
