@@ -6,7 +6,9 @@ services, and every service change appends a record event (a new display name in
 everything public: a response for an anonymous reader is keyed on (path and query, language, head).
 Its ETag is that key and its Last-Modified the head's time, so a reader who has either gets 304 Not
 Modified (RFC 9110, 13.2.2: If-None-Match when sent, else If-Modified-Since), and other readers get
-the stored copy until the next event.
+the stored copy until the next event. HTTP dates count whole seconds, so Last-Modified is sent only
+once the head is a second old: a later event then always falls in a later second than the date a
+reader holds, and If-Modified-Since cannot hide it.
 
 One change comes without an event: time passing a round's closing time. Views close such rounds when
 they read them, but a stored page answers before any view runs; so while a round is due, the cache
@@ -20,7 +22,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 from flask import g, request, session
@@ -175,7 +177,7 @@ def register(app) -> None:
 
     def _stamp(response):
         response.set_etag(g.public_cache_key)
-        if g.public_changed_at is not None:
+        if g.public_changed_at is not None and utcnow() - g.public_changed_at >= timedelta(seconds=1):
             response.headers["Last-Modified"] = format_datetime(g.public_changed_at, usegmt=True)
         response.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate every time
         response.headers["Vary"] = "Cookie, Accept-Language, Accept"

@@ -5,6 +5,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 import pytest
 from sqlalchemy import func, select, update
 
+from deliberation import public_cache
 from deliberation.extensions import db
 from deliberation.models import Document, RecordEvent, Round, User, Version
 from deliberation.models._base import utcnow
@@ -22,6 +23,12 @@ def cached(app):
     app.extensions["public_cache"].clear()
 
 
+@pytest.fixture
+def settled(monkeypatch):
+    """The cache's clock two seconds on: the record's head is old enough for a Last-Modified."""
+    monkeypatch.setattr(public_cache, "utcnow", lambda: utcnow() + timedelta(seconds=2))
+
+
 def _rename(app, world, title):
     with app.app_context():
         document = db.session.get(Document, world.document.id)
@@ -29,7 +36,7 @@ def _rename(app, world, title):
         db.session.commit()
 
 
-def test_anonymous_page_is_cached_and_revalidated(cached, client, world):
+def test_anonymous_page_is_cached_and_revalidated(cached, settled, client, world):
     url = f"/documents/{world.document.id}/versions/1"
     first = client.get(url)
     assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
@@ -108,7 +115,7 @@ PUBLIC_READS = ["version page", "record page", "record.json", "annotations.jsonl
 
 
 @pytest.mark.parametrize("name", PUBLIC_READS)
-def test_public_reads_answer_conditional_requests(cached, client, world, name):
+def test_public_reads_answer_conditional_requests(cached, settled, client, world, name):
     post(cached, world.member, clauses(cached, world.document.current_version_id)[1]["id"], "On the record.")
     url = _public_urls(cached, world)[name]
     first = client.get(url)
@@ -129,7 +136,7 @@ def test_public_reads_answer_conditional_requests(cached, client, world, name):
     assert client.get(url, headers={"If-Modified-Since": "not a date"}).status_code == 200
 
 
-def test_if_modified_since_is_answered_without_a_stored_copy(cached, client, world):
+def test_if_modified_since_is_answered_without_a_stored_copy(cached, settled, client, world):
     url = f"/documents/{world.document.id}/record"
     last_modified = client.get(url).headers["Last-Modified"]
     cached.extensions["public_cache"].clear()  # another process, or an evicted entry
@@ -137,7 +144,7 @@ def test_if_modified_since_is_answered_without_a_stored_copy(cached, client, wor
     assert response.status_code == 304 and not response.data
 
 
-def test_if_modified_since_never_turns_a_missing_page_into_304(cached, client, world):
+def test_if_modified_since_never_turns_a_missing_page_into_304(cached, settled, client, world):
     last_modified = client.get("/api/v1/documents").headers["Last-Modified"]
     private = client.get(f"/documents/{world.private_document.id}/record", headers={"If-Modified-Since": last_modified})
     assert private.status_code == 404
@@ -160,8 +167,22 @@ def test_a_new_display_name_reaches_cached_pages(cached, client, world):
     assert renamed.status_code == 302
     after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.get_json()["comments"][0]["author"]["name"] == "Ada Renamed"
-    after_page = client.get(page, headers={"If-Modified-Since": before_page.headers["Last-Modified"]})
+    after_page = client.get(page, headers={"If-None-Match": before_page.headers["ETag"]})
     assert after_page.status_code == 200 and "X-Cache" not in after_page.headers
+
+
+def test_last_modified_waits_until_the_head_is_a_second_old(cached, client, world, monkeypatch):
+    """HTTP dates count whole seconds: a date handed out in the head's own second could hide an event
+    written later in that second from If-Modified-Since. This failed (a stale 304) before the fix."""
+    page = f"/documents/{world.document.id}/versions/1"
+    post(cached, world.member, clauses(cached, world.document.current_version_id)[1]["id"], "Fresh.")
+    fresh = client.get(page)
+    assert fresh.headers["ETag"] and "Last-Modified" not in fresh.headers
+    with cached.app_context():
+        head = db.session.scalar(select(RecordEvent.created_at).order_by(RecordEvent.seq.desc()).limit(1))
+    monkeypatch.setattr(public_cache, "utcnow", lambda: head + timedelta(seconds=1))
+    settled = client.get(page)
+    assert settled.headers["Last-Modified"] == format_datetime(head, usegmt=True)
 
 
 def test_the_rename_stays_out_of_the_public_record(cached, client, world):
