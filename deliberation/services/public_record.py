@@ -10,7 +10,7 @@ e-mail address), named positions only once a round has closed, and only public r
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Bundle, joinedload
 
 from ..extensions import db
 from ..models import (
@@ -25,6 +25,8 @@ from .round_record import read_rounds
 from .supports import INDIVIDUAL
 
 EVENTS_SHOWN = 50
+COMMENT_COLUMNS = Bundle("comment", *Comment.__table__.columns)
+EVENT_COLUMNS = Bundle("event", *RecordEvent.__table__.columns)
 
 
 @dataclass
@@ -35,7 +37,7 @@ class VersionEntry:
 
 @dataclass
 class CommentRow:
-    comment: Comment
+    comment: Comment  # the comment's columns as a read-only row (not an ORM object: thousands come at once)
     clause: Clause
     version_number: int
     author: str
@@ -124,16 +126,22 @@ def disposition_report(viewer, document: Document, versions: list[Version], vers
         return []
     numbers = {v.id: v.number for v in versions}
     ids = [version.id] if version is not None else list(numbers)
+    # Columns rather than Comment objects: a document may have tens of thousands of comments, and the
+    # exports only read them (building ORM instances was most of the JSON export's time).
     rows = db.session.execute(
-        select(Comment, Clause, User, StakeholderGroup.name)
+        select(COMMENT_COLUMNS, Clause, User.name, User.deleted_at, StakeholderGroup.name)
         .join(Clause, Clause.id == Comment.clause_id)
         .outerjoin(User, User.id == Comment.author_id)
         .outerjoin(StakeholderGroup, StakeholderGroup.id == Comment.stakeholder_group_id)
         .where(Comment.document_id == document.id, Comment.status == "visible", Comment.version_id.in_(ids))
         .order_by(Comment.version_id, Clause.position, Comment.root_id, Comment.id))
-    return [CommentRow(comment, clause, numbers[comment.version_id], author.display_name if author else "Former member",
+    return [CommentRow(comment, clause, numbers[comment.version_id], _display_name(name, deleted_at),
                        sector, numbers.get(comment.disposition_version_id))
-            for comment, clause, author, sector in rows]
+            for comment, clause, name, deleted_at, sector in rows]
+
+
+def _display_name(name: str | None, deleted_at) -> str:
+    return "Former member" if name is None or deleted_at is not None else name
 
 
 def report_rows(viewer, document: Document, number: str = "") -> tuple[list[CommentRow], Version | None]:
@@ -177,10 +185,13 @@ def verified_supports(versions: list[Version]) -> dict[int, list[Support]]:
 
 
 def document_events(document: Document, limit: int | None = EVENTS_SHOWN) -> list[RecordEvent]:
-    """The document's public record events, newest first (all of them with limit=None)."""
-    query = (select(RecordEvent).where(RecordEvent.document_id == document.id, RecordEvent.public.is_(True))
-             .order_by(RecordEvent.seq.desc()))
-    return list(db.session.scalars(query.limit(limit) if limit else query))
+    """The document's public record events, newest first. With limit=None all of them, for the JSON
+    export, as read-only rows of their columns (a long record has tens of thousands)."""
+    where = (RecordEvent.document_id == document.id, RecordEvent.public.is_(True))
+    if limit is None:
+        return [row.event for row in db.session.execute(
+            select(EVENT_COLUMNS).where(*where).order_by(RecordEvent.seq.desc()))]
+    return list(db.session.scalars(select(RecordEvent).where(*where).order_by(RecordEvent.seq.desc()).limit(limit)))
 
 
 def chain_head() -> RecordEvent | None:
