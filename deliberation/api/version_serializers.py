@@ -1,4 +1,6 @@
 """Plain dicts for the versions API: a published version with its matching, and a comparison."""
+# Where a carried thread landed: built with the live events' payloads, exported here for the comments list.
+from ..services.comment_payloads import carried_annotation_json  # noqa: F401
 from .serializers import version_summary_json
 
 
@@ -23,18 +25,3 @@ def comparison_json(comparison) -> dict:
         "clauses": [{"change": row.change, "old": clause_ref_json(row.old), "new": clause_ref_json(row.new),
                      "diff": [{"op": op, "text": text} for op, text in row.pieces]} for row in comparison.rows],
     }
-
-
-def carried_annotation_json(anchor, original_clause_id: int, original_version: int | None = None,
-                            sees_body: bool = True) -> dict:
-    """What the comments list adds to a thread carried onto a later version's clause (see
-    services.threads.clause_threads): where it landed, how surely, and where it was written. A thread
-    whose root the reader may not see still says where it came from, but not where its words are."""
-    selector = None
-    if sees_body and anchor.status != "orphaned" and anchor.quote_exact is not None:
-        selector = {"exact": anchor.quote_exact, "prefix": anchor.quote_prefix or "", "suffix": anchor.quote_suffix or "",
-                    "start": anchor.quote_start, "end": anchor.quote_end}
-    return {"anchor_status": anchor.status if sees_body else None,
-            "anchor_score": anchor.score if sees_body else None, "selector": selector,
-            "clause_id": anchor.clause_id, "original_clause_id": original_clause_id,
-            "original_version": original_version}

@@ -15,12 +15,12 @@ from ..models._base import utcnow
 from ..sanitize import MAX_BODY_CHARS, render_markdown_with_mentions
 from ..security import membership_in
 from .comment_access import comments_are_public
-from .comment_payloads import broadcast, broadcast_thread_count
+from .comment_payloads import broadcast
 from .errors import Conflict, Forbidden, Invalid, Term
 from .mentions import group_mentions, known_handles
 from .notifications import excerpt_of, notify
 from .record import append_event
-from .threads import open_thread_count, thread_shown_on
+from .threads import thread_shown_on
 
 
 def _clean_body(body) -> str:
@@ -123,9 +123,7 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
     notify("reply", replied_to, actor=actor, comment=comment, excerpt=excerpt, context=where)
     notify("mention", {m.user_id for m in mentioned} - replied_to, actor=actor, comment=comment,
            excerpt=excerpt, context=where)
-    broadcast("comment_created", comment)
-    if parent is None:
-        broadcast_thread_count(comment, open_thread_count(clause.id))
+    broadcast("comment_created", comment, counts_change=parent is None)
     return comment
 
 
@@ -180,6 +178,4 @@ def delete_comment(actor, comment: Comment) -> None:
     db.session.flush()
     append_event("comment.deleted", actor=actor, subject=comment, working_group_id=version.document.working_group_id,
                  document_id=comment.document_id, public=comments_are_public(version))
-    broadcast("comment_updated", comment)
-    if was_open_root:
-        broadcast_thread_count(comment, open_thread_count(comment.clause_id))
+    broadcast("comment_updated", comment, counts_change=was_open_root)

@@ -10,8 +10,7 @@ from ..extensions import db
 from ..models import DISPOSITIONS, Clause, Comment, CommentRevision, Version
 from ..models._base import utcnow
 from .comment_access import comments_are_public
-from .comment_payloads import broadcast, broadcast_thread_count
-from .comments import open_thread_count
+from .comment_payloads import broadcast
 from .errors import Conflict, Invalid
 from .notifications import notify
 from .record import append_event
@@ -24,9 +23,8 @@ def _record(kind: str, actor, comment: Comment, version: Version, payload: dict 
 
 
 def _announce(comment: Comment, counts_change: bool) -> None:
-    broadcast("comment_updated", comment)
-    if counts_change and comment.parent_id is None:
-        broadcast_thread_count(comment, open_thread_count(comment.clause_id))
+    """Live update for the readers of every version showing the thread (services.comment_payloads)."""
+    broadcast("comment_updated", comment, counts_change=counts_change)
 
 
 def _ensure_not_deleted(comment: Comment) -> None:

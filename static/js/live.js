@@ -24,8 +24,12 @@
     presence.hidden = false;
   });
 
+  // Only this version's readers get its events; a thread carried here from an earlier version keeps the
+  // version it was written on, its root names the clause it is shown on here (original_clause_id set),
+  // and its replies are on the page when the thread is open.
   function mine(comment) {
-    return Number(comment.version_id) === versionId;
+    return Number(comment.version_id) === versionId || comment.original_clause_id != null ||
+      document.getElementById("comment-" + comment.id) !== null;
   }
 
   function who(comment) {

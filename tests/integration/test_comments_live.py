@@ -1,12 +1,14 @@
 """Live updates over Socket.IO: rooms per version, permission to join, what events carry, and that
 nothing leaves before the database has committed."""
 import pytest
+from sqlalchemy import select
 
 from deliberation.extensions import db, socketio
-from deliberation.models import Comment, WorkingGroup
+from deliberation.models import Comment, User, WorkingGroup
 
 from ..conftest import csrf_token, sign_in
 from .comments_support import Api, clauses, counts, post
+from .test_comments_carried import _publish_v3, _three_versions
 
 _open_sockets = []
 
@@ -44,6 +46,8 @@ def _join(sock, version_id):
 
 def _events(sock, name):
     return [event["args"][0] for event in sock.get_received() if event["name"] == name]
+
+
 
 
 def test_members_see_comments_replies_and_changes_arrive(app, world):
@@ -231,3 +235,76 @@ def test_api_clients_connect_with_a_token(app, world):
     _open_sockets.extend([sock, bad])
     assert _join(sock, world.private_document.current_version_id)["ok"] is True
     assert _join(bad, world.private_document.current_version_id)["error"]["code"] == "not_found"
+
+
+def _reply_on(app, root_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Comment.id).where(Comment.root_id == root_id, Comment.id != root_id))
+
+
+def test_changes_to_a_carried_thread_reach_the_later_versions(app, world, make):
+    """A thread written on version 1 and carried onto versions 2 and 3: readers of each version hear of
+    its resolution, hiding, disposition and deletion, on the clause where it is shown there."""
+    data = _three_versions(app, world, make)
+    _publish_v3(app, world, data)
+    [root_id] = data["quoted"]
+    watchers = {}
+    for version in ("v1", "v2", "v3"):
+        _, watchers[version] = _socket(app, world.members["academia"][0])
+        assert _join(watchers[version], data[version])["ok"] is True
+        watchers[version].get_received()
+    chair = Api(app.test_client(), world.chair)
+
+    assert chair("POST", f"/api/v1/comments/{root_id}/resolve", {}).status_code == 200
+    on = {version: sock.get_received() for version, sock in watchers.items()}
+    for version, clause, open_threads in (("v1", "clause1", 1), ("v2", "c2", 1), ("v3", "c3", 0)):
+        [updated] = [e["args"][0] for e in on[version] if e["name"] == "comment_updated"]
+        assert updated["id"] == root_id and updated["resolved_at"] and updated["clause_id"] == data[clause]
+        # counted as open_thread_count counts: version 2 still has the orphaned thread open
+        assert [e["args"][0] for e in on[version] if e["name"] == "thread_count"] == \
+            [{"version_id": data[version], "clause_id": data[clause], "open_threads": open_threads}]
+    [on_v3] = [e["args"][0] for e in on["v3"] if e["name"] == "comment_updated"]
+    assert (on_v3["original_clause_id"], on_v3["original_version"], on_v3["anchor_status"]) == \
+        (data["clause1"], 1, "exact")
+
+    assert chair("POST", f"/api/v1/comments/{root_id}/resolve", {"resolved": False}).status_code == 200
+    assert _events(watchers["v2"], "thread_count")[0]["open_threads"] == 2
+
+    hidden = chair("POST", f"/api/v1/comments/{root_id}/hide", {"reason": "Off topic."})
+    assert hidden.status_code == 200, hidden.get_json()
+    on_v2 = watchers["v2"].get_received()
+    [updated] = [e["args"][0] for e in on_v2 if e["name"] == "comment_updated"]
+    assert updated["status"] == "hidden" and updated["body"] is None and updated["selector"] is None
+    assert [e["args"][0]["open_threads"] for e in on_v2 if e["name"] == "thread_count"] == [1]
+    assert [e["open_threads"] for e in _events(watchers["v3"], "thread_count")] == [1, 0]  # reopened, hidden
+
+    # A reply written on version 1 is part of the thread on versions 2 and 3: its changes go there too.
+    reply_id = _reply_on(app, root_id)
+    for sock in watchers.values():
+        sock.get_received()
+    answered = chair("POST", f"/api/v1/comments/{reply_id}/disposition", {"disposition": "noted", "rationale": "Seen."})
+    assert answered.status_code == 200, answered.get_json()
+    assert chair("DELETE", f"/api/v1/comments/{reply_id}").status_code in (200, 204)
+    for version, sock in watchers.items():
+        received = sock.get_received()
+        assert [(e["args"][0]["id"], e["args"][0]["status"]) for e in received if e["name"] == "comment_updated"] == \
+            [(reply_id, "visible"), (reply_id, "deleted")], version
+        assert not [e for e in received if e["name"] == "thread_count"]  # a reply opens and closes no thread
+
+
+def test_a_closed_orphan_hears_nothing_more(app, world, make):
+    """An orphan the chair closed is no longer in version 2's discussion: its changes stay on version 1."""
+    data = _three_versions(app, world, make)
+    with app.app_context():
+        from deliberation.services.reanchor import close_orphan
+
+        from .version_helpers import anchor_of
+
+        close_orphan(db.session.get(User, world.chair.id), anchor_of(data["lost"], data["v2"]))
+        db.session.commit()
+    _, watcher = _socket(app, world.member)
+    _join(watcher, data["v2"])
+    watcher.get_received()
+    chair = Api(app.test_client(), world.chair)
+    assert chair("POST", f"/api/v1/comments/{data['lost']}/resolve", {}).status_code == 200
+    assert watcher.get_received() == []
