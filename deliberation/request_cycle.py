@@ -22,11 +22,14 @@ def register(app) -> None:
     def commit_request(response):
         # One transaction per request: services flush, the request commits once; a refused request
         # (any 4xx/5xx) writes nothing. Realtime events leave only after the commit succeeded.
+        used = db.session.registry.has()  # a page answered from the cache never opens a session
         if response.status_code < 400:
-            db.session.commit()
+            if used:
+                db.session.commit()
             flush_events()
         else:
-            db.session.rollback()
+            if used:
+                db.session.rollback()
             discard_events()
         return response
 
