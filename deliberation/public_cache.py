@@ -66,7 +66,7 @@ class PageCache:
             return entry
 
     def put(self, key: str, page: StoredPage) -> None:
-        if len(page.body) > self.max_bytes // 8:
+        if len(page.body) > self.max_bytes // 4:  # a whole record export of a big document is 10-15 MB
             return
         with self._lock:
             if key in self._entries:
