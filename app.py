@@ -3,6 +3,7 @@ with Socket.IO, after bringing the database schema up to date (and loading the d
 import argparse
 
 from deliberation import create_app
+from deliberation.config import printable_database_url
 from deliberation.extensions import socketio
 
 app = create_app()
@@ -21,7 +22,7 @@ def main() -> None:
         bootstrap(app)
         demo_notice = demo_accounts_notice()  # only where the demo group is in the database
     print(f"Deliberation platform on http://{args.host}:{args.port}/")
-    print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI']}")
+    print(f"Database: {printable_database_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
     for line in demo_notice:
         print(line)
     socketio.run(app, host=args.host, port=args.port, debug=args.debug, use_reloader=False,

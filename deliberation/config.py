@@ -30,6 +30,13 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+def printable_database_url(url: str) -> str:
+    """The database URL as it may appear in a log or a terminal: with its password masked."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _https() -> bool:
     return os.environ.get("BASE_URL", "").startswith("https://")
 
