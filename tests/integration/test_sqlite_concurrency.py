@@ -73,40 +73,58 @@ def _reads(client, url, check):
         check(client.get(url), 200)
 
 
-def test_concurrent_writers_all_land_and_the_record_verifies(app):
-    world, version_id, round_id, clause_ids, tokens = _setup(app)
+def run_together(jobs: list[tuple], what: str, timeout: float) -> list[str]:
+    """Run each (function, *args) in its own thread, all released at once; return what went wrong.
+    Each function gets a `fail(message)` as its last argument (an exception in a thread would vanish)."""
     failures: list[str] = []
     lock = threading.Lock()
-
-    def check(response, expected):
-        expected = expected if isinstance(expected, tuple) else (expected,)
-        if response.status_code not in expected or b"database is locked" in response.data:
-            with lock:
-                failures.append(f"{response.request.method} {response.request.path}: "
-                                f"{response.status_code} {response.data[:200]!r}")
-
-    jobs = [(_member_writes, app.test_client(), token, round_id, clause_ids) for token in tokens]
-    for n in range(2):  # the same chair signed in on two clients
-        jobs.append((_chair_invites, sign_in(app.test_client(), world.chair), world.group.slug, f"invitee{n}"))
-    version_url = f"/documents/{world.document.id}/versions/1"
-    jobs += [(_reads, app.test_client(), version_url) for _ in range(2)]
-
     start = threading.Barrier(len(jobs))
+
+    def fail(message: str) -> None:
+        with lock:
+            failures.append(message)
 
     def run(job, *args):
         try:
             start.wait(timeout=60)
-            job(*args, check)
-        except Exception as exc:  # an exception in a thread would otherwise vanish
-            with lock:
-                failures.append(f"{job.__name__}: {type(exc).__name__}: {exc}")
+            job(*args, fail)
+        except Exception as exc:
+            fail(f"{job.__name__}: {type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=run, args=job) for job in jobs]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=300)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
+        thread.join(timeout=timeout)
+    if any(thread.is_alive() for thread in threads):
+        failures.append(f"a {what} hung")
+    return failures
+
+
+def _checked(job):
+    """The job with a `check(response, expected)` made from run_together's `fail`."""
+    def with_check(*args):
+        *args, fail = args
+
+        def check(response, expected):
+            expected = expected if isinstance(expected, tuple) else (expected,)
+            if response.status_code not in expected or b"database is locked" in response.data:
+                fail(f"{response.request.method} {response.request.path}: "
+                     f"{response.status_code} {response.data[:200]!r}")
+        job(*args, check)
+    with_check.__name__ = job.__name__
+    return with_check
+
+
+def test_concurrent_writers_all_land_and_the_record_verifies(app):
+    world, version_id, round_id, clause_ids, tokens = _setup(app)
+    jobs = [(_checked(_member_writes), app.test_client(), token, round_id, clause_ids) for token in tokens]
+    for n in range(2):  # the same chair signed in on two clients
+        jobs.append((_checked(_chair_invites), sign_in(app.test_client(), world.chair), world.group.slug,
+                     f"invitee{n}"))
+    version_url = f"/documents/{world.document.id}/versions/1"
+    jobs += [(_checked(_reads), app.test_client(), version_url) for _ in range(2)]
+    failures = run_together(jobs, "writer", timeout=300)
     assert not failures, "\n".join(failures)
 
     members, items = len(tokens), len(clause_ids)
@@ -140,30 +158,16 @@ def test_readers_of_a_round_past_its_time_close_it_once(app):
     with app.app_context():
         db.session.execute(update(Round).where(Round.id == round_id).values(closes_at=closes_at))
         db.session.commit()
-    failures: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(READERS_OF_A_DUE_ROUND)
 
-    def read(client, url):
-        try:
-            start.wait(timeout=60)
-            response = client.get(url)
-            if response.status_code != 200 or b"database is locked" in response.data:
-                with lock:
-                    failures.append(f"{url}: {response.status_code} {response.data[:200]!r}")
-        except Exception as exc:
-            with lock:
-                failures.append(f"{url}: {type(exc).__name__}: {exc}")
+    def read(client, url, fail):
+        response = client.get(url)
+        if response.status_code != 200 or b"database is locked" in response.data:
+            fail(f"{url}: {response.status_code} {response.data[:200]!r}")
 
     urls = [f"/rounds/{round_id}", f"/rounds/{round_id}/tally", f"/api/v1/rounds/{round_id}/tally",
             f"/documents/{world.document.id}/record"]
-    threads = [threading.Thread(target=read, args=(app.test_client(), urls[n % len(urls)]))
-               for n in range(READERS_OF_A_DUE_ROUND)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a reader hung"
+    failures = run_together([(read, app.test_client(), urls[n % len(urls)]) for n in range(READERS_OF_A_DUE_ROUND)],
+                            "reader", timeout=120)
     assert not failures, "\n".join(failures)
     with app.app_context():
         closes = db.session.scalars(select(RecordEvent).where(RecordEvent.kind == "round.closed")).all()
