@@ -116,17 +116,6 @@ def reanchor_annotations(actor, previous: Version, new_clauses: list[Clause]) ->
     return counts
 
 
-def anchors_for_clauses(clause_ids) -> dict[int, list[CommentAnchor]]:
-    """The annotations carried onto these clauses, by clause, in one query."""
-    found: dict[int, list[CommentAnchor]] = {clause_id: [] for clause_id in clause_ids}
-    if not found:
-        return found
-    for anchor in db.session.scalars(select(CommentAnchor).where(CommentAnchor.clause_id.in_(list(found)))
-                                     .order_by(CommentAnchor.clause_id, CommentAnchor.comment_id)):
-        found[anchor.clause_id].append(anchor)
-    return found
-
-
 @dataclass
 class Orphan:
     """An annotation that lost its place: where it waits now, and where it was written."""
