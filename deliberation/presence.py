@@ -1,12 +1,14 @@
-"""Who is viewing a version: the "N people viewing" count of a Socket.IO room.
+"""Who is viewing a version: the "N people viewing" count of a Socket.IO room; and which sockets a
+signed-in user has open, in every process, so that signing out everywhere can close them.
 
 A socket joins as a person: a signed-in user by id (two tabs are one person), an anonymous reader by
-socket id. The count is of distinct people. With one process the sockets are kept in memory. With
-several (REDIS_URL set) every process writes its sockets into one Redis hash per room, so each
-process counts every viewer; a field names the process that owns the socket, and each process keeps a
-short-lived "alive" key fresh, so the sockets of a process that died without saying goodbye are
-dropped at the next count instead of haunting the room. If Redis fails, counts fall back to this
-process's own sockets.
+socket id. The count is of distinct people. A user's sockets are kept the same way, in a room of their
+own (`realtime.user_room`) that is listed (`sockets`) rather than counted. With one process the sockets
+are kept in memory. With several (REDIS_URL set) every process writes its sockets into one Redis hash
+per room, so each process counts every viewer; a field names the process that owns the socket, and
+each process keeps a short-lived "alive" key fresh, so the sockets of a process that died without
+saying goodbye are dropped at the next count instead of haunting the room. If Redis fails, counts fall
+back to this process's own sockets.
 """
 import logging
 import threading
@@ -49,16 +51,20 @@ class Presence:
 
     # What the handlers call ---------------------------------------------------------------------------
     def join(self, room: str, sid: str, person: str) -> int:
+        """Add the socket to the room; the room's new count."""
+        self.add(room, sid, person)
+        return self.count(room)
+
+    def add(self, room: str, sid: str, person: str) -> None:
         with self._lock:
             self._local[room][sid] = person
         if self._redis is not None:
             self._start_heartbeat()
             self._shared(lambda r: r.pipeline().set(self._alive_key(self.process_id), 1, ex=ALIVE_SECONDS)
                          .hset(self._room_key(room), self._field(sid), person).execute())
-        return self.count(room)
 
-    def leave(self, sid: str) -> list[tuple[str, int]]:
-        """Forget a socket everywhere; the rooms it was in, with their new counts."""
+    def leave(self, sid: str) -> list[str]:
+        """Forget a socket everywhere; the rooms it was in."""
         with self._lock:
             rooms = [room for room, sockets in self._local.items() if sockets.pop(sid, None) is not None]
         if self._redis is not None and rooms:
@@ -68,25 +74,31 @@ class Presence:
                     pipe.hdel(self._room_key(room), self._field(sid))
                 pipe.execute()
             self._shared(remove)
-        return [(room, self.count(room)) for room in rooms]
+        return rooms
 
     def count(self, room: str) -> int:
+        """Distinct people in the room."""
+        return len(set(self.sockets(room).values()))
+
+    def sockets(self, room: str) -> dict[str, str]:
+        """The sockets in the room, whichever process holds them: socket id -> person."""
         if self._redis is not None:
-            shared = self._shared(lambda r: self._shared_count(r, room))
+            shared = self._shared(lambda r: self._shared_sockets(r, room))
             if shared is not None:
                 return shared
         with self._lock:
-            return len(set(self._local[room].values()))
+            return dict(self._local[room])
 
     # Redis ----------------------------------------------------------------------------------------
-    def _shared_count(self, r, room: str) -> int:
+    def _shared_sockets(self, r, room: str) -> dict[str, str]:
         entries = r.hgetall(self._room_key(room))
         processes = sorted({field.split(":", 1)[0] for field in entries})
         alive = dict(zip(processes, r.mget([self._alive_key(p) for p in processes]))) if processes else {}
         ghosts = [field for field in entries if not alive.get(field.split(":", 1)[0])]
         if ghosts:  # sockets of a process that stopped refreshing its key
             r.hdel(self._room_key(room), *ghosts)
-        return len({person for field, person in entries.items() if alive.get(field.split(":", 1)[0])})
+        return {field.split(":", 1)[1]: person for field, person in entries.items()
+                if alive.get(field.split(":", 1)[0])}
 
     def _shared(self, operation):
         try:

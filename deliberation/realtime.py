@@ -3,15 +3,17 @@
 Services call `queue_event`; nothing is sent until the request's transaction has committed
 (`flush_events`, called by the app after commit), so no client sees something that was rolled back.
 Viewers are counted by `presence.Presence` (in memory, or in Redis across processes). A socket's rights
-are those of its user now: a user deactivated, or signed out everywhere, since it connected reads as
-anonymous. No business rules live here.
+are those of its user now. Its identity is fixed when it connects, so a socket whose user has since been
+signed out everywhere, suspended or deleted is closed (`queue_disconnect`, after commit, in whichever
+process holds it) and any event it still sends is refused: the client connects again, as whoever its
+cookie or token now says. No business rules live here.
 """
 import logging
 import threading
 
 from flask import current_app, g, request, session
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import disconnect, join_room
 
 from .extensions import db, socketio
 from .presence import Presence
@@ -32,9 +34,25 @@ def round_room(round_id: int) -> str:
     return f"round:{round_id}"
 
 
+def user_room(user_id: int) -> str:
+    """A signed-in user's sockets, listed by `presence` (never sent to): see `queue_disconnect`."""
+    return f"user:{user_id}"
+
+
+# How a socket proved who it is: the browser session (ended by "sign out everywhere") or an API token.
+BY_SESSION, BY_TOKEN = "session", "token"
+SIGNED_OUT = object()  # a socket whose user was signed out since it connected (see register_handlers)
+
+
 def queue_event(event: str, data: dict, room: str) -> None:
     """Hold an event until the current transaction commits (see `commit`)."""
     g.setdefault("_realtime_queue", []).append((event, data, room))
+
+
+def queue_disconnect(user_id: int, *, sessions_only: bool = False) -> None:
+    """Close the user's open sockets once the transaction commits (only those of browser sessions with
+    `sessions_only`): their rooms were chosen with rights the user no longer has."""
+    g.setdefault("_realtime_queue", []).append((None, {"user_id": user_id, "sessions_only": sessions_only}, None))
 
 
 def discard_events() -> None:
@@ -44,9 +62,20 @@ def discard_events() -> None:
 def flush_events() -> None:
     for event, data, room in g.pop("_realtime_queue", []):
         try:
-            socketio.emit(event, data, to=room)
+            if event is None:
+                _disconnect_user(**data)
+            else:
+                socketio.emit(event, data, to=room)
         except Exception:  # a broken message queue must not fail the request that already committed
-            log.warning("realtime: could not emit %s to %s", event, room, exc_info=True)
+            log.warning("realtime: could not emit %s to %s", event or "disconnect", room or data, exc_info=True)
+
+
+def _disconnect_user(user_id: int, sessions_only: bool) -> None:
+    """Every process's sockets of the user are listed in `presence`; the server disconnects one held by
+    another process through the message queue."""
+    for sid, how in presence().sockets(user_room(user_id)).items():
+        if how == BY_SESSION or not sessions_only:
+            socketio.server.disconnect(sid, namespace="/")
 
 
 _presence_lock = threading.Lock()
@@ -81,20 +110,32 @@ def register_handlers() -> None:
         # one by one instead, and do not depend on it).
         session["_socket_user_id"] = user.id if user else None
         session["_socket_epoch"] = current_user.session_epoch if by_session else None
+        user_id = user.id if user else None
         db.session.remove()
+        if user_id is not None:  # listed after the checks above, so a sign-out that misses it is seen at `join`
+            presence().add(user_room(user_id), request.sid, BY_SESSION if by_session else BY_TOKEN)
         return True
 
     def _socket_user():
+        """The socket's user now, None for an anonymous socket, or SIGNED_OUT when the user it connected
+        as has since been signed out everywhere, suspended or deleted."""
         from .models import User
 
         user_id = session.get("_socket_user_id")
-        user = db.session.get(User, user_id) if user_id else None
-        if user is None or not user.is_active:
+        if not user_id:
             return None
+        user = db.session.get(User, user_id)
         epoch = session.get("_socket_epoch")
-        if epoch is not None and epoch != user.session_epoch:
-            return None  # signed out everywhere since this socket connected: it reads as anonymous
+        if user is None or not user.is_active or (epoch is not None and epoch != user.session_epoch):
+            return SIGNED_OUT
         return user
+
+    def _refuse_signed_out():
+        """A socket that outlived its sign-in gets nothing more: closed, so that the client connects
+        again as whoever it is now (see `queue_disconnect`, which usually closes it first)."""
+        db.session.remove()
+        disconnect()
+        return {"error": {"code": "signed_out", "message": "You were signed out: connect again."}}
 
     @socketio.on("join")
     def on_join(data):
@@ -102,8 +143,10 @@ def register_handlers() -> None:
             version_id = int((data or {}).get("version_id"))
         except (TypeError, ValueError):
             return {"error": {"code": "invalid", "message": "version_id must be a number."}}
-        version = db.session.get(Version, version_id)
         user = _socket_user()
+        if user is SIGNED_OUT:
+            return _refuse_signed_out()
+        version = db.session.get(Version, version_id)
         if version is None or not can(user, Permission.VIEW_DOCUMENT, version):
             db.session.remove()
             return {"error": {"code": "not_found", "message": "Not found."}}
@@ -125,9 +168,12 @@ def register_handlers() -> None:
             round_id = int((data or {}).get("round_id"))
         except (TypeError, ValueError):
             return {"error": {"code": "invalid", "message": "round_id must be a number."}}
+        user = _socket_user()
+        if user is SIGNED_OUT:
+            return _refuse_signed_out()
         round_ = db.session.get(Round, round_id)
         version = db.session.get(Version, round_.version_id) if round_ else None
-        if version is None or not can(_socket_user(), Permission.VIEW_DOCUMENT, version):
+        if version is None or not can(user, Permission.VIEW_DOCUMENT, version):
             db.session.remove()
             return {"error": {"code": "not_found", "message": "Not found."}}
         join_room(round_room(round_id))
@@ -136,6 +182,7 @@ def register_handlers() -> None:
 
     @socketio.on("disconnect")
     def on_disconnect(*_args):
-        for room, count in presence().leave(request.sid):
-            version_id = int(room.split(":", 1)[1])
-            socketio.emit("presence", {"version_id": version_id, "count": count}, to=room)
+        for room in presence().leave(request.sid):
+            if room.startswith("version:"):
+                version_id = int(room.split(":", 1)[1])
+                socketio.emit("presence", {"version_id": version_id, "count": presence().count(room)}, to=room)

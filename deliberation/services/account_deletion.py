@@ -2,7 +2,7 @@
 
 The user row is kept (comments, positions and record events point at it) but anonymised: name,
 e-mail and handle scrubbed, password, tokens, notifications and memberships removed, every session
-ended. Pages show the author as "Former member" (`User.display_name`). Record events already written
+ended and live connection closed. Pages show the author as "Former member" (`User.display_name`). Record events already written
 are not touched, so the hash chain still verifies; the deletion itself is appended as new events.
 """
 from sqlalchemy import delete, func, select, update
@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from ..extensions import db
 from ..models import ApiToken, Invitation, Membership, Notification, User
 from ..models._base import utcnow
+from ..realtime import queue_disconnect
 from ..security.credentials import check_password
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .record import append_event
@@ -72,4 +73,5 @@ def delete_account(actor: User, user: User, *, password: str) -> None:
     # Last, so a self-deletion is still recorded as done by the (now anonymous) account holder.
     user.active, user.deleted_at = False, utcnow()
     user.session_epoch += 1  # every open session ends now
+    queue_disconnect(user.id)
     db.session.flush()

@@ -1,4 +1,5 @@
-"""Accounts: creating users, passwords, signing in, personal API tokens, signing out everywhere."""
+"""Accounts: creating users, passwords, signing in, personal API tokens, signing out everywhere,
+suspending and reactivating."""
 import re
 
 from sqlalchemy import func, select
@@ -7,6 +8,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import ApiToken, User
 from ..models._base import utcnow
+from ..realtime import queue_disconnect
 from ..security.credentials import check_password, digest, hash_password, password_problem
 from ..security.tokens import TOKEN_PREFIX
 from .errors import Conflict, Invalid, NotFound
@@ -73,7 +75,19 @@ def authenticate(email: str, password: str) -> User:
 
 
 def sign_out_everywhere(user: User) -> None:
+    """End every browser session of the user, and close their live connections (API tokens stay)."""
     user.session_epoch += 1
+    queue_disconnect(user.id, sessions_only=True)
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    """Suspend an account, signing it out at once (sessions, live connections; its tokens stop working),
+    or reactivate it."""
+    user.active = active
+    user.session_epoch += 1
+    append_event("account.reactivated" if active else "account.suspended", actor=actor, subject=user)
+    if not active:
+        queue_disconnect(user.id)
 
 
 def create_token(user: User, name: str = "API token") -> tuple[ApiToken, str]:

@@ -10,6 +10,7 @@ from ..models import Invitation, Membership, Round, StakeholderGroup, User, Work
 from ..models._base import utcnow
 from ..models.groups import DEFAULT_STAKEHOLDER_GROUPS, ROLES
 from ..models.documents import Document, Version
+from ..realtime import queue_disconnect
 from ..security.credentials import digest, new_secret
 from .accounts import create_user, find_user_by_email, set_password
 from .errors import Conflict, Invalid, NotFound
@@ -153,6 +154,8 @@ def remove_membership(actor, group: WorkingGroup, membership_id: int) -> None:
                  payload={"user_id": membership.user_id, "name": membership.user.name})
     db.session.delete(membership)
     db.session.flush()
+    # Their live connections joined rooms with a member's rights: closed, they connect again without them.
+    queue_disconnect(membership.user_id)
 
 
 def invite(actor, group: WorkingGroup, email: str, role: str, stakeholder_key: str | None, *,

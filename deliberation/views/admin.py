@@ -9,10 +9,9 @@ from ..models import Membership, User, WorkingGroup
 from ..security import Permission, require
 from ..security.limits import limited
 from ..services.account_deletion import delete_account
-from ..services.accounts import find_user_by_email
+from ..services.accounts import find_user_by_email, set_active
 from ..services.errors import ServiceError
 from ..services.groups import create_working_group, invite, set_membership
-from ..services.record import append_event
 from .forms import AppointChairForm, ConfirmPasswordForm, EmptyForm, GroupForm
 from .helpers import form_error, load_group, send_invitation
 
@@ -84,10 +83,7 @@ def toggle_active(user_id: int):
     if user is None:
         return redirect(url_for(".index"))
     if EmptyForm().validate_on_submit() and user.id != current_user.id:
-        user.active = not user.active
-        user.session_epoch += 1  # a suspended account is signed out at once
-        append_event("account.suspended" if not user.active else "account.reactivated",
-                     actor=current_user, subject=user)
+        set_active(current_user, user, not user.active)
         message = _("%(name)s is active.") if user.active else _("%(name)s is suspended.")
         flash(message % {"name": user.name}, "success")
     return redirect(url_for(".index"))

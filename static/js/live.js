@@ -17,6 +17,12 @@
     socket.emit("join", {version_id: versionId});
   });
 
+  socket.on("disconnect", function (reason) {
+    // The server closes a socket whose sign-in ended (signed out everywhere, suspended, removed from the
+    // group); the client does not retry that on its own. Connect again as whoever the cookie says now.
+    if (reason === "io server disconnect") window.setTimeout(function () { socket.connect(); }, 1000);
+  });
+
   socket.on("presence", function (data) {
     if (!presence || Number(data.version_id) !== versionId) return;
     presence.querySelector("[data-presence-text]").textContent =

@@ -152,21 +152,77 @@ def test_dispositions_and_deletions_go_out_live(app, world):
     assert [e["args"][0]["open_threads"] for e in received if e["name"] == "thread_count"] == [1]
 
 
-def test_signing_out_everywhere_ends_a_socket_s_rights(app, world):
+def _token_socket(app, user):
+    from deliberation.services.accounts import create_token
+
+    with app.app_context():
+        _row, token = create_token(db.session.get(User, user.id))
+        db.session.commit()
+    sock = socketio.test_client(app, auth={"token": token})
+    _open_sockets.append(sock)
+    return sock
+
+
+def test_signing_out_everywhere_closes_the_user_s_sockets(app, world):
     private_version = world.private_document.current_version_id
+    private_clause = clauses(app, private_version)[0]
     browser, sock = _socket(app, world.member)
     assert _join(sock, private_version)["ok"] is True
+    api_client = _token_socket(app, world.member)  # API tokens outlive "sign out everywhere"
+    assert _join(api_client, private_version)["ok"] is True
+    _, bystander = _socket(app, world.chair)
+    assert _join(bystander, private_version)["ok"] is True
     elsewhere = sign_in(app.test_client(), world.member)
     assert elsewhere.post("/account/sign-out-everywhere",
                           data={"csrf_token": csrf_token(elsewhere, "/account")}).status_code == 302
-    # The socket opened before is still connected, but its session is from the old epoch.
-    assert _join(sock, private_version)["error"]["code"] == "not_found"
-    assert _events(sock, "comment_created") == []
-    stale = socketio.test_client(app, flask_test_client=browser)  # a new socket with the old cookie
+    assert not sock.is_connected()  # closed by the server, not left to reconnect when it likes
+    assert api_client.is_connected() and bystander.is_connected()
+    sock.queue.clear()  # what it got before; get_received() refuses a closed client
+    Api(app.test_client(), world.chair)("POST", f"/api/v1/clauses/{private_clause['id']}/comments",
+                                        {"body": "After the sign-out."})
+    assert sock.queue == []
+    assert len(_events(bystander, "comment_created")) == 1 and len(_events(api_client, "comment_created")) == 1
+    # Connecting again with the old cookie is connecting as nobody: the public text only.
+    stale = socketio.test_client(app, flask_test_client=browser)
     _open_sockets.append(stale)
     assert _join(stale, private_version)["error"]["code"] == "not_found"
-    # The public text stays readable, as for any anonymous reader.
+    assert _join(stale, world.document.current_version_id)["ok"] is True
+
+
+def test_a_socket_that_outlived_its_sign_in_may_not_join(app, world):
+    """Should the disconnect miss a socket (it was still connecting), its next join is refused and it is
+    closed, so the client connects again as whoever it is now."""
+    _, sock = _socket(app, world.member)
     assert _join(sock, world.document.current_version_id)["ok"] is True
+    with app.app_context():  # the epoch moves on, but no disconnect goes out
+        db.session.get(User, world.member.id).session_epoch += 1
+        db.session.commit()
+    assert _join(sock, world.document.current_version_id)["error"]["code"] == "signed_out"
+    assert not sock.is_connected()
+
+
+def test_suspension_and_removal_from_the_group_close_live_connections(app, world):
+    version = world.private_document.current_version_id
+    _, suspended = _socket(app, world.member)
+    suspended_api = _token_socket(app, world.member)
+    _, removed = _socket(app, world.members["academia"][0])
+    for sock in (suspended, suspended_api, removed):
+        assert _join(sock, version)["ok"] is True
+    admin = sign_in(app.test_client(), world.admin)
+    assert admin.post(f"/admin/users/{world.member.id}/active",
+                      data={"csrf_token": csrf_token(admin, "/admin/")}).status_code == 302
+    assert not suspended.is_connected() and not suspended_api.is_connected()
+    assert removed.is_connected()
+    with app.app_context():
+        from deliberation.models import Membership
+
+        membership_id = db.session.scalar(select(Membership.id).where(
+            Membership.user_id == world.members["academia"][0].id, Membership.working_group_id == world.group.id))
+    chair = sign_in(app.test_client(), world.chair)
+    slug = world.group.slug
+    assert chair.post(f"/groups/{slug}/members/{membership_id}/remove",
+                      data={"csrf_token": csrf_token(chair, f"/groups/{slug}/members")}).status_code == 302
+    assert not removed.is_connected()
 
 
 def test_no_room_for_a_version_one_may_not_read(app, world):

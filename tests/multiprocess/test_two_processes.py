@@ -1,10 +1,12 @@
 """Two application processes (gunicorn + gevent, as in production) sharing PostgreSQL and Redis:
 a Socket.IO client connected to the first receives the events caused by requests to the second, and
-counts the viewers connected to either (each person once).
+counts the viewers connected to either (each person once); signing out everywhere through the second
+closes the user's socket held by the first.
 
 Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); `.ci/run` runs the suite with both set.
 """
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -22,7 +24,7 @@ from deliberation import create_app
 from deliberation.extensions import db
 from deliberation.services.accounts import create_token
 
-from ..conftest import _create_schema, _database_url, _drop_schema
+from ..conftest import PASSWORD, _create_schema, _database_url, _drop_schema
 from ..factories import Factory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,3 +158,35 @@ def _wait_for(condition, name, seconds=10):
             return
         time.sleep(0.05)
     raise AssertionError(f"{name} did not arrive within {seconds} s")
+
+
+def _signed_in(base_url: str, email: str) -> requests.Session:
+    """A browser session signed in through the real form (CSRF token from the page)."""
+    browser = requests.Session()
+    page = browser.get(f"{base_url}/sign-in", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    signed = browser.post(f"{base_url}/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token},
+                          allow_redirects=False, timeout=10)
+    assert signed.status_code == 302, signed.text[:300]
+    return browser
+
+
+def test_signing_out_everywhere_closes_sockets_held_by_another_process(cluster, clients):
+    app, first_url, second_url = cluster
+    with app.app_context():
+        world = Factory().world()
+        db.session.commit()
+    version_id = world.private_document.current_version_id
+    reader = _signed_in(first_url, world.member.email)
+    client = clients()
+    client.connect(first_url, headers={"Cookie": f"session={reader.cookies['session']}"}, transports=["websocket"])
+    assert client.call("join", {"version_id": version_id}, timeout=10)["ok"] is True
+
+    # Signing out everywhere through the second process closes the socket the first one holds.
+    elsewhere = _signed_in(second_url, world.member.email)
+    account = elsewhere.get(f"{second_url}/account", timeout=10).text
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', account).group(1)
+    response = elsewhere.post(f"{second_url}/account/sign-out-everywhere", data={"csrf_token": token},
+                              allow_redirects=False, timeout=10)
+    assert response.status_code == 302
+    _wait_for(lambda: not client.connected, "the disconnect of the signed-out socket")

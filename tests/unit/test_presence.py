@@ -25,8 +25,8 @@ def test_in_memory_people_are_counted_once():
     assert presence.join("version:1", "tab-2", "user:7") == 1
     assert presence.join("version:1", "anon", "socket:anon") == 2
     assert presence.join("version:2", "tab-3", "user:7") == 1
-    assert presence.leave("tab-1") == [("version:1", 2)]
-    assert presence.leave("tab-2") == [("version:1", 1)]
+    assert presence.leave("tab-1") == ["version:1"] and presence.count("version:1") == 2
+    assert presence.leave("tab-2") == ["version:1"] and presence.count("version:1") == 1
     assert presence.leave("nobody") == []
 
 
@@ -50,8 +50,8 @@ def test_with_redis_each_process_counts_every_viewer(shared):
     assert second.join("version:1", "b", "user:2") == 2
     assert second.join("version:1", "c", "user:1") == 2  # the same person in a tab served by the other process
     assert first.count("version:1") == 2
-    assert first.leave("a") == [("version:1", 2)]
-    assert second.leave("c") == [("version:1", 1)]
+    assert first.leave("a") == ["version:1"] and first.count("version:1") == 2
+    assert second.leave("c") == ["version:1"] and second.count("version:1") == 1
     assert first.count("version:1") == 1
 
 
@@ -70,4 +70,24 @@ def test_without_redis_counts_fall_back_to_this_process(shared):
     first, _second = shared
     first._redis = Presence("redis://127.0.0.1:1/0")._redis  # nothing listens there
     assert first.join("version:1", "a", "user:1") == 1
-    assert first.leave("a") == [("version:1", 0)]
+    assert first.leave("a") == ["version:1"] and first.count("version:1") == 0
+
+
+def test_a_user_s_sockets_are_listed_in_every_process(shared):
+    """Signing out everywhere closes them: each process lists the sockets the other holds."""
+    first, second = shared
+    first.add("user:1", "a", "session")
+    second.add("user:1", "b", "token")
+    assert second.sockets("user:1") == {"a": "session", "b": "token"}
+    first.leave("a")
+    assert first.sockets("user:1") == {"b": "token"}
+    second._redis.delete(second._alive_key(second.process_id))  # the second process died
+    assert first.sockets("user:1") == {}
+
+
+def test_in_memory_a_user_s_sockets_are_listed():
+    presence = Presence()
+    presence.add("user:1", "a", "session")
+    presence.join("version:1", "a", "user:1")
+    assert presence.sockets("user:1") == {"a": "session"}
+    assert sorted(presence.leave("a")) == ["user:1", "version:1"] and presence.sockets("user:1") == {}
