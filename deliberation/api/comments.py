@@ -1,4 +1,5 @@
-"""API: a clause's discussion (threads a page at a time), posting, editing, deleting, and moderation."""
+"""API: a clause's discussion (threads a page at a time, a long thread's replies too), posting, editing,
+deleting, and moderation."""
 from flask import jsonify, request
 from flask_login import current_user
 
@@ -9,8 +10,10 @@ from ..services import moderation
 from ..services.comment_payloads import comment_json
 from ..services.comment_access import ensure_may_resolve
 from ..services.errors import Invalid
+from ..services.thread_replies import REPLIES_PAGE_SIZE, thread_replies, thread_root
 from ..services.threads import (
-    PAGE_SIZE, clause_threads, ensure_can_read, moderated_comment, own_comment, readable_clause, readable_comment,
+    PAGE_SIZE, REPLIES_SHOWN, clause_threads, ensure_can_read, load_comment, moderated_comment, own_comment,
+    readable_clause, readable_comment,
 )
 from . import bp
 from .comment_serializers import tree_json
@@ -32,9 +35,23 @@ def list_comments(clause_id: int):
     clause, _version, viewer = readable_clause(current_user, clause_id)
     ensure_can_read(current_user, viewer)
     page = clause_threads(clause, viewer, after=_int_arg("after", None),
-                          limit=max(1, _int_arg("limit", PAGE_SIZE, maximum=200)))
+                          limit=max(1, _int_arg("limit", PAGE_SIZE, maximum=200)),
+                          replies=_int_arg("replies_limit", REPLIES_SHOWN, maximum=500))
     return jsonify({"comments": tree_json(page.threads, viewer), "total_threads": page.total_threads,
                     "next_after": page.next_after})
+
+
+@bp.get("/comments/<int:root_id>/replies")
+def list_replies(root_id: int):
+    """A thread's next replies, as the discussion of `clause` (default: the thread's own clause) shows it."""
+    clause_id = _int_arg("clause", None) or load_comment(root_id).clause_id
+    clause, _version, viewer = readable_clause(current_user, clause_id)
+    ensure_can_read(current_user, viewer)
+    root = thread_root(clause, viewer, root_id)
+    page = thread_replies(clause, root, viewer, after=_int_arg("after", None),
+                          limit=max(1, _int_arg("limit", REPLIES_PAGE_SIZE, maximum=200)))
+    return jsonify({"replies": tree_json(page.replies, viewer), "more_replies": page.more.count if page.more else 0,
+                    "next_after": page.more.after if page.more else None})
 
 
 @bp.post("/clauses/<int:clause_id>/comments")
@@ -121,12 +138,17 @@ describe(
     {
         "/clauses/{clause_id}/comments": {
             "get": {**_op("A page of the clause's threads (written on it, or carried onto it from earlier "
-                          "versions), oldest first, each with all its replies", "listComments",
+                          "versions), oldest first, each with its first replies (replies_limit) in id order; "
+                          "a thread with more says so on its root (more_replies, replies_after)", "listComments",
                           "clause_id", None, {"200": json_response(ref("CommentPage"))}, 400, 401, 403, 404),
                     "parameters": [id_param("clause_id"),
                                    {"name": "after", "in": "query", "schema": INT,
                                     "description": "next_after of the previous page"},
-                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}}]},
+                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}},
+                                   {"name": "replies_limit", "in": "query",
+                                    "schema": {"type": "integer", "default": REPLIES_SHOWN, "maximum": 500},
+                                    "description": "Replies per thread, the first ones by id (so every reply's "
+                                                   "parent is there too); fetch the rest with listReplies"}]},
             "post": _op("Start a thread (optionally quoting the clause) or reply (members and chairs)",
                         "createComment", "clause_id", "NewComment", {"201": json_response(ref("Comment"), "Created")},
                         400, 401, 403, 404, 409),
@@ -138,6 +160,21 @@ describe(
             "delete": _op("Delete your comment (a tombstone keeps its replies)", "deleteComment", "comment_id", None,
                           {"204": {"description": "Deleted"}}, 401, 403, 404),
         },
+        "/comments/{root_id}/replies": {"get": {
+            **_op("A thread's next replies after `after`, in id order, as the clause's discussion shows it (the "
+                  "same rights as listComments): a list of subtrees, each to be placed under its parent_id",
+                  "listReplies", "root_id", None, {"200": json_response(ref("ReplyPage"))}, 400, 401, 403, 404),
+            "parameters": [
+                {**id_param("root_id"), "description": "The thread's first comment"},
+                {"name": "after", "in": "query", "schema": INT,
+                 "description": "replies_after of the thread's root, or next_after of the previous page; "
+                                "from the first reply without it"},
+                {"name": "limit", "in": "query",
+                 "schema": {"type": "integer", "default": REPLIES_PAGE_SIZE, "maximum": 200}},
+                {"name": "clause", "in": "query", "schema": INT,
+                 "description": "The clause whose discussion lists the thread (the root's clause_id there; "
+                                "for a thread carried onto a later version, that version's clause); default: "
+                                "the clause it was written on"}]}},
         "/comments/{comment_id}/disposition": {"post": _op(
             "Record the chair's disposition", "recordDisposition", "comment_id", "Disposition", _one,
             400, 401, 403, 404, 409)},
@@ -174,11 +211,26 @@ describe(
                 "value": STR, "label": STR, "rationale": STR, "at": STR, "version_id": NULLABLE_INT}},
             "resolved_at": NULLABLE_STR, "edited_at": NULLABLE_STR, "created_at": STR,
             "replies": {"type": "array", "items": {"$ref": _COMMENT},
-                        "description": "In the comments list, the thread's replies written on this version "
-                                       "or earlier ones; empty for a new comment and in live events"},
+                        "description": "In the comments list, the thread's first replies written on this "
+                                       "version or earlier ones (see replies_limit); empty for a new comment "
+                                       "and in live events"},
+            "replies_total": {**INT, "description": "On a thread's root in the comments list: the replies "
+                              "the caller may read in the whole thread (tombstones that only hold replies "
+                              "not counted)"},
+            "more_replies": {**INT, "description": "On a thread's root in the comments list: how many of "
+                             "those are not in `replies` (0 when all are)"},
+            "replies_after": {**NULLABLE_INT, "description": "On a thread's root in the comments list: pass as "
+                              "`after` to listReplies for the rest; null when all are here"},
         }, ["id", "kind", "status", "created_at"]),
         "CommentPage": obj({"comments": {"type": "array", "items": ref("Comment")}, "total_threads": INT,
                             "next_after": NULLABLE_INT}, ["comments", "total_threads", "next_after"]),
+        "ReplyPage": obj({"replies": {"type": "array", "items": ref("Comment"),
+                                      "description": "Replies whose parent is not on this page, in id order, "
+                                                     "each with its replies on this page nested"},
+                          "more_replies": {**INT, "description": "Readable replies after this page"},
+                          "next_after": {**NULLABLE_INT, "description": "`after` for the next page; null on "
+                                                                        "the last"}},
+                         ["replies", "more_replies", "next_after"]),
         "NewComment": obj({
             "body": {"type": "string", "maxLength": 20000}, "kind": STR, "parent_id": INT,
             "selector": obj({"exact": STR, "prefix": STR, "suffix": STR, "start": INT, "end": INT}, ["exact"]),

@@ -12,12 +12,12 @@ from ..security import Permission, require
 from ..security.limits import limited
 from ..services import comments as comment_service
 from ..services import moderation
-from ..services.comment_access import ensure_may_resolve
+from ..services.comment_access import ensure_may_resolve, viewer_for
 from ..services.errors import ServiceError
 from ..services.threads import moderated_comment, own_comment, readable_comment
 from .comment_forms import CommentForm, DispositionForm, EditForm, HideForm, ResolveForm
 from .forms import EmptyForm
-from .discussion import clause_by_key, clause_page_url
+from .discussion import clause_by_key, comment_url
 from .helpers import form_error, load_document, load_version
 
 bp = Blueprint("comments", __name__)
@@ -49,8 +49,8 @@ def create(document_id: int, number: int, key: str):
     comment, status = _submit(form, lambda: comment_service.post_comment(
         current_user, clause, body=form.body.data, kind=form.kind.data, parent_id=form.parent(),
         selector=form.selector(), replacement_text=form.replacement_text.data))
-    if status is None:
-        return redirect(clause_page_url(document, version, clause, anchor=f"comment-{comment.id}"))
+    if status is None:  # to the new comment, on the page of its thread if it is a late reply in a long one
+        return redirect(comment_url(comment, version, viewer_for(current_user, version)))
     return render_template("annotations/compose.html", document=document, version=version, clause=clause,
                            form=form), status
 

@@ -1,5 +1,5 @@
 """Reading discussions on the pages: the margin of the reading pages, thread fragments for the
-scripts, comment permalinks and a chair's look at earlier texts.
+scripts, a long thread's own pages, comment permalinks and a chair's look at earlier texts.
 
 The reading pages (documents.version and documents.clause) ask for their margin through the template
 globals `version_annotations` and `clause_annotations`: one call each, a fixed number of queries.
@@ -20,7 +20,7 @@ from ..extensions import db
 from ..i18n import translated
 from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Document, Version
 from ..security import Permission, require
-from ..services import threads
+from ..services import thread_replies, threads, version_threads
 from ..services.comment_access import Viewer, viewer_for
 from ..services.moderation import comment_revisions
 from ..textdiff import diff_html
@@ -37,8 +37,8 @@ class Margin:
     highlights: dict = field(default_factory=dict)
     page: threads.ThreadPage | None = None  # the open clause's threads (clause page)
 
-    def count(self, clause: Clause) -> threads.ClauseCounts:
-        return self.counts.get(clause.id) or threads.ClauseCounts(0, 0)
+    def count(self, clause: Clause) -> version_threads.ClauseCounts:
+        return self.counts.get(clause.id) or version_threads.ClauseCounts(0, 0)
 
     def highlights_json(self, clause: Clause) -> str:
         return json.dumps(self.highlights.get(clause.id, []))
@@ -49,7 +49,7 @@ def version_annotations(version: Version) -> Margin:
     viewer = viewer_for(current_user, version)
     if not viewer.can_read:
         return Margin(viewer)
-    return Margin(viewer, threads.version_counts(version), threads.version_highlights(version))
+    return Margin(viewer, version_threads.version_counts(version), version_threads.version_highlights(version))
 
 
 @bp.app_template_global()
@@ -113,12 +113,53 @@ def thread_fragment(document_id: int, number: int, key: str):
                            viewer=viewer, page=page, only_items=_after() is not None)
 
 
+def thread_page_url(document: Document, version: Version, clause: Clause, root_id: int, after: int | None = None,
+                    anchor: str | None = None) -> str:
+    return url_for("discussion.thread_page", document_id=document.id, number=version.number, key=clause.key,
+                   root_id=root_id, after=after, _anchor=anchor)
+
+
+def comment_url(comment, version: Version, viewer: Viewer) -> str:
+    """Where the comment shows: its clause page (the page of threads that holds it), or, for a reply
+    past the first ones of a long thread, the page of its thread that starts with it."""
+    clause = db.session.get(Clause, comment.clause_id)
+    anchor = f"comment-{comment.id}"
+    after_reply = thread_replies.reply_start(comment)
+    if after_reply is not None:
+        return thread_page_url(version.document, version, clause, comment.root_id, after_reply, anchor)
+    return clause_page_url(version.document, version, clause, threads.page_start_for(comment, viewer), anchor)
+
+
+def _thread(document_id: int, number: int, key: str, root_id: int):
+    document = load_document(document_id)
+    version = load_version(document, number)
+    clause = clause_by_key(version, key)
+    viewer = viewer_for(current_user, version)
+    threads.ensure_can_read(current_user, viewer)
+    root = thread_replies.thread_root(clause, viewer, root_id)
+    page = thread_replies.thread_replies(clause, root, viewer, after=_after())
+    return {"document": document, "version": version, "clause": clause, "viewer": viewer, "page": page}
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>/clauses/<key>/threads/<int:root_id>")
+def thread_page(document_id: int, number: int, key: str, root_id: int):
+    """A long thread's replies after `after`, a page at a time: where "Show more replies" leads without
+    scripts, and where a permalink to a later reply opens."""
+    context = _thread(document_id, number, key, root_id)
+    back = threads.page_start_for(context["page"].root.comment, context["viewer"], context["clause"].id)
+    return render_template("annotations/thread.html", back_after=back, **context)
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>/clauses/<key>/threads/<int:root_id>/replies")
+def replies_fragment(document_id: int, number: int, key: str, root_id: int):
+    """The same page of replies as an HTML fragment, for the scripts to place in the thread."""
+    return render_template("annotations/_replies.html", **_thread(document_id, number, key, root_id))
+
+
 @bp.get("/comments/<int:comment_id>")
 def permalink(comment_id: int):
     comment, version, viewer = threads.readable_comment(current_user, comment_id)
-    clause = db.session.get(Clause, comment.clause_id)
-    return redirect(clause_page_url(version.document, version, clause, threads.page_start_for(comment, viewer),
-                                    f"comment-{comment.id}"))
+    return redirect(comment_url(comment, version, viewer))
 
 
 @bp.get("/comments/<int:comment_id>/fragment")

@@ -12,6 +12,7 @@
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var announcer = bar.querySelector("[data-announcer]");
   var inserting = new Set();
+  var INDENT_LEVELS = 4;  // services/threads.py: replies indent this many levels, deeper ones line up
   var listeners = [];
 
   function announce(text) {
@@ -85,6 +86,7 @@
     var toggle = event.target.closest("[data-toggle-threads]");
     var compose = event.target.closest("[data-compose]");
     var more = event.target.closest("[data-load-more] a");
+    var moreReplies = event.target.closest("[data-more-replies] a");
     if (toggle) {
       event.preventDefault();
       var margin = toggle.closest("[data-margin]");
@@ -104,8 +106,16 @@
     } else if (more) {
       event.preventDefault();
       loadMore(more);
+    } else if (moreReplies) {
+      event.preventDefault();
+      loadReplies(moreReplies);
     }
   });
+
+  /* The comments at the top of a fragment (":scope >" matches nothing in a DocumentFragment). */
+  function topItems(content) {
+    return Array.prototype.filter.call(content.children, function (el) { return el.matches("li.comment"); });
+  }
 
   function loadMore(link) {
     var holder = link.closest("[data-load-more]");
@@ -114,11 +124,60 @@
     fetchHtml(link.dataset.fragmentUrl).then(function (html) {
       var content = fragment(html);
       var next = content.querySelector("[data-load-more]");
-      content.querySelectorAll(":scope > li.comment").forEach(function (item) {
+      topItems(content).forEach(function (item) {
         if (!document.getElementById(item.id)) list.appendChild(item);
       });
       if (next) holder.replaceWith(next); else holder.remove();
     });
+  }
+
+  /* "Show N more replies": the thread's next replies, each placed under its parent. */
+  function loadReplies(link) {
+    var holder = link.closest("[data-more-replies]");
+    var root = document.getElementById("comment-" + holder.dataset.rootId);
+    if (!root || holder.getAttribute("aria-busy") === "true") return;
+    holder.setAttribute("aria-busy", "true");
+    fetchHtml(link.dataset.fragmentUrl).then(function (html) {
+      var content = fragment(html);
+      var next = content.querySelector("[data-more-replies]");
+      var first = null;
+      topItems(content).forEach(function (item) {
+        if (document.getElementById(item.id)) return;  // arrived live already
+        placeInThread(item, root);
+        first = first || item;
+      });
+      if (next) holder.replaceWith(next); else holder.remove();
+      if (first) {  // keyboard and screen reader users go on reading where the new replies start
+        var card = first.querySelector(":scope > .comment__card");
+        card.setAttribute("tabindex", "-1");
+        card.focus({preventScroll: true});
+      }
+    }, function () {
+      holder.removeAttribute("aria-busy");
+    });
+  }
+
+  /* A reply from a page of its thread: under its parent when that is shown (its indentation then says
+     whom it answers, down to INDENT_LEVELS), else at the end of the thread with its "in reply to" note. */
+  function placeInThread(item, root) {
+    var parent = document.getElementById("comment-" + item.dataset.parentId);
+    if (parent && root.contains(parent)) {
+      var note = item.querySelector(":scope > .comment__card [data-reply-elsewhere]");
+      if (note && Number(item.dataset.depth) < INDENT_LEVELS) note.remove();
+      placeReply(item, parent);
+    } else {
+      repliesOf(root).appendChild(item);
+    }
+  }
+
+  /* A live reply whose parent is not shown, in a thread shown in part: one more behind "Show more". */
+  function countUnshownReply(comment) {
+    var root = document.getElementById("comment-" + comment.root_id);
+    var holder = root && root.querySelector(":scope > [data-more-replies]");
+    if (!holder) return;
+    var count = Number(holder.dataset.count || 0) + 1;
+    holder.dataset.count = String(count);
+    holder.querySelector("a").textContent = text(count === 1 ? "more-reply" : "more-replies", {n: count});
   }
 
   /* --- putting comments in place ------------------------------------------------------------ */
@@ -131,17 +190,29 @@
     });
   }
 
+  /* The list of replies under a comment, made when it has none yet (before its "Show more replies"). */
+  function repliesOf(parent) {
+    var replies = parent.querySelector(":scope > ol.replies");
+    if (!replies) {
+      replies = document.createElement("ol");
+      replies.className = "replies";
+      parent.insertBefore(replies, parent.querySelector(":scope > [data-more-replies]"));
+    }
+    return replies;
+  }
+
   function placeReply(item, parent) {
     var depth = Number(parent.dataset.depth);
-    var maxDepth = 3;  // services/threads.py INDENT_LEVELS - 1: deeper replies line up in its list
-    if (depth <= maxDepth) {
-      var replies = parent.querySelector(":scope > ol.replies");
-      if (!replies) {
-        replies = document.createElement("ol");
-        replies.className = "replies";
-        parent.appendChild(replies);
-      }
-      replies.appendChild(item);
+    var maxDepth = INDENT_LEVELS - 1;  // deeper replies line up in this level's list
+    if (depth < maxDepth) {  // its own replies only: in id order (one may have arrived live before)
+      var replies = repliesOf(parent);
+      var id = Number(item.dataset.commentId);
+      var later = Array.prototype.find.call(replies.children, function (li) { return Number(li.dataset.commentId) > id; });
+      replies.insertBefore(item, later || null);
+      return;
+    }
+    if (depth === maxDepth) {  // a flat list of every reply below it, in reading order: the newest goes last
+      repliesOf(parent).appendChild(item);
       return;
     }
     // A flat list: after the parent and the replies already under it.
@@ -163,7 +234,10 @@
     var list = panel && panel.querySelector("[data-thread-list]");
     if (!list) return Promise.resolve(null);  // the clause's threads are not open here
     var parent = comment.parent_id ? document.getElementById("comment-" + comment.parent_id) : null;
-    if (comment.parent_id && !parent) return Promise.resolve(null);
+    if (comment.parent_id && !parent) {
+      countUnshownReply(comment);
+      return Promise.resolve(null);
+    }
     if (!comment.parent_id && panel.querySelector("[data-load-more]")) return Promise.resolve(null);
     inserting.add(id);
     return commentFragment(id).then(function (item) {

@@ -1,5 +1,6 @@
 """Annotating in a real browser: select words, annotate them, see it arrive live in a second browser,
-reply, see the reply arrive; offsets past astral characters; a busy clause at wide and phone widths."""
+reply, see the reply arrive; offsets past astral characters; a busy clause at wide and phone widths; a
+long thread whose "Show more replies" loads the rest in place, and counts a reply that arrives live."""
 import re
 
 from sqlalchemy import select
@@ -156,7 +157,9 @@ def test_busy_clause_at_wide_and_phone_width(live_server, new_page):
     url = f"/documents/{world.document.id}/versions/1/clauses/{clause['key']}"
     page = new_page(world.chair, width=1280, height=1000)
     page.goto(url)
-    assert page.locator(".thread-list > li.comment").count() == 30
+    assert page.locator(".thread-list > li.comment").count() == 20  # a page of threads, then "Load more"
+    page.locator("[data-load-more] a").click()
+    page.wait_for_function("() => document.querySelectorAll('.thread-list > li.comment').length === 30")
     assert page.locator("mark.anno").count() >= 10
     assert page.locator(".comment--hidden").count() == 1
     margin = page.locator(".margin").bounding_box()
@@ -193,3 +196,76 @@ def test_version_page_opens_a_clause_discussion_in_the_margin(live_server, new_p
     member.goto("/notifications")
     screenshot(member, "annotations-notifications")
     assert page.console_errors == [] and chair.console_errors == []
+
+
+def _long_thread(make):
+    """A clause with a short thread and a long one: a root and 25 replies, chains going deeper than the
+    indentation (replies 1-6 each answer the one before, the others answer the root or reply 3)."""
+    from deliberation.services.comments import post_comment
+    from deliberation.services.threads import REPLIES_SHOWN
+
+    world = make.world()
+    people = [db.session.get(User, u.id) for users in world.members.values() for u in users]
+    clause = db.session.scalar(select(Clause).where(Clause.version_id == world.document.current_version_id,
+                                                    Clause.number == "1"))
+    post_comment(people[1], clause, body="A short thread before the long one.")
+    root = post_comment(people[0], clause, kind="question", body="Which rights does this clause mean?")
+    replies = []
+    for n in range(25):
+        parent = replies[-1] if 0 < n < 7 else (replies[2] if n % 4 == 0 and n > 7 else root)
+        replies.append(post_comment(people[(n + 1) % len(people)], clause, parent_id=parent.id,
+                                    body=f"Reply {n}: " + ("the *Covenant* ones, surely." if n % 3 else
+                                                           "all of them, and the wording should say so plainly.")))
+    assert len(replies) > REPLIES_SHOWN
+    return world, {"id": clause.id, "key": clause.key}, root.id, [r.id for r in replies]
+
+
+def test_show_more_replies_loads_the_rest_of_a_long_thread_in_place(live_server, new_page):
+    from deliberation.services.threads import REPLIES_SHOWN
+
+    world, clause, root, replies = live_server.build(_long_thread)
+    url = f"/documents/{world.document.id}/versions/1/clauses/{clause['key']}"
+    page = new_page(world.member, width=1280, height=1000)
+    page.goto(url)
+    thread = page.locator(f"#comment-{root}")
+    more = thread.locator(":scope > [data-more-replies] a")
+    assert more.inner_text() == f"Show {25 - REPLIES_SHOWN} more replies"
+    assert thread.locator("li.comment").count() == REPLIES_SHOWN
+    deep = page.eval_on_selector_all("li.comment", "items => items.filter(i => Number(i.dataset.depth) >= 4).length")
+    assert deep and page.locator(".comment__reply-to").count() == deep  # these no longer indent: they say whom they answer
+    thread.scroll_into_view_if_needed()
+    screenshot(page, "annotations-long-thread-wide")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), "sideways scroll"
+    thread.scroll_into_view_if_needed()
+    screenshot(page, "annotations-long-thread-phone")
+    page.set_viewport_size({"width": 1280, "height": 1000})
+
+    # A reply to a comment not shown yet arrives live: it is counted behind "Show more".
+    other = new_page(world.members["academia"][0])
+    other.goto(url)
+    page.wait_for_selector("[data-presence]:not([hidden])")
+    posted = other.evaluate("""([clauseId, parentId]) => fetch(`/api/v1/clauses/${clauseId}/comments`, {
+        method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content},
+        body: JSON.stringify({body: "A late answer.", parent_id: parentId})}).then(r => r.json())""",
+                            [clause["id"], replies[-1]])
+    page.wait_for_function(f"() => document.querySelector('#comment-{root} > [data-more-replies] a').textContent"
+                           f" === 'Show {26 - REPLIES_SHOWN} more replies'")
+
+    more.click()
+    page.wait_for_function(f"() => document.querySelectorAll('#comment-{root} li.comment').length === 26")
+    assert thread.locator(":scope > [data-more-replies]").count() == 0
+    # Every reply sits under its parent, in reading order; none was shown twice.
+    order = page.eval_on_selector_all(f"#comment-{root} li.comment", "items => items.map(i => Number(i.dataset.commentId))")
+    assert sorted(order) == sorted(replies + [posted["id"]])
+    for reply_id, parent_id in page.eval_on_selector_all(
+            f"#comment-{root} li.comment", "items => items.map(i => [Number(i.dataset.commentId), Number(i.dataset.parentId)])"):
+        placed_under = page.evaluate(f"document.getElementById('comment-{reply_id}').parentElement.closest('li.comment').id")
+        answered = page.evaluate(f"Number(document.getElementById('comment-{reply_id}').dataset.depth)")
+        assert placed_under == f"comment-{parent_id}" or answered > 4, (reply_id, parent_id, placed_under)
+    assert page.locator(f"#comment-{posted['id']}").is_visible()
+    assert page.evaluate("document.activeElement.closest('li.comment').id") == f"comment-{replies[REPLIES_SHOWN]}"
+    screenshot(page, "annotations-long-thread-loaded")
+    assert page.console_errors == [] and other.console_errors == []
+

@@ -61,9 +61,12 @@ def test_every_payload_is_inert_in_the_api(app, world, posted):
     for payload, comment in zip(PAYLOADS, posted["comments"]):
         assert comment["body"] == payload.strip("\n\r")  # the source is kept as written
         assert_inert(comment["body_html"])
-    listing = app.test_client().get(f"/api/v1/clauses/{posted['clause']['id']}/comments").get_json()
+    api = app.test_client()
+    listing = api.get(f"/api/v1/clauses/{posted['clause']['id']}/comments?replies_limit=500").get_json()
     replies = listing["comments"][0]["replies"]
     assert len(replies) == len(PAYLOADS) - 20  # the 20 hidden ones are not shown to the public
+    root = listing["comments"][0]["id"]
+    replies += api.get(f"/api/v1/comments/{root}/replies?limit=200").get_json()["replies"]
     for reply in replies:
         assert_inert(reply["body_html"])
 
@@ -74,8 +77,13 @@ def test_every_payload_is_inert_on_the_pages(app, world, posted):
     sign_in(chair, world.chair)
     member = app.test_client()
     sign_in(member, world.member)
+    root = chair.get(f"/api/v1/clauses/{clause['id']}/comments").get_json()["comments"][0]
+    thread = f"/documents/{world.document.id}/versions/1/clauses/{clause['key']}/threads/{root['id']}"
     pages = [
         (app.test_client(), f"/documents/{world.document.id}/versions/1/clauses/{clause['key']}"),
+        (app.test_client(), thread),
+        (chair, f"{thread}?after={root['replies_after']}"),
+        (chair, f"{thread}/replies?after={root['replies_after']}"),
         (chair, f"/documents/{world.document.id}/versions/1/clauses/{clause['key']}"),
         (chair, f"/documents/{world.document.id}/versions/1/clauses/{clause['key']}/threads"),
         (chair, f"/documents/{world.document.id}/comments"),
@@ -87,7 +95,7 @@ def test_every_payload_is_inert_on_the_pages(app, world, posted):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_page_inert(response.data.decode())
-    page = chair.get(pages[1][1]).data.decode()
+    page = chair.get(f"{thread}?after={root['replies_after']}").data.decode()  # the thread's later replies
     document = html5lib.parse(page, namespaceHTMLElements=False)
     bodies = [el for el in document.iter() if isinstance(el.tag, str) and el.get("class") == "comment__body"]
     assert len(bodies) >= 50
