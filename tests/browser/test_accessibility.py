@@ -37,10 +37,11 @@ def _busy_world(make):
     version = db.session.scalar(select(Version).where(Version.document_id == world.document.id))
     clause = db.session.scalars(select(Clause).where(Clause.version_id == version.id, Clause.text != "")
                                 .order_by(Clause.position)).all()[1]
+    roots = []
     for n, (sector, members) in enumerate(world.members.items()):
         kind = ("comment", "question")[n % 2]
-        root = post_comment(members[0], clause, body=f"Point {n}: *which* laws?", kind=kind)
-        post_comment(members[1], clause, body="A reply with a [link](https://example.org).", parent_id=root.id)
+        roots.append(post_comment(members[0], clause, body=f"Point {n}: *which* laws?", kind=kind))
+        post_comment(members[1], clause, body="A reply with a [link](https://example.org).", parent_id=roots[-1].id)
     round_ = open_round(world.chair, version, scope="document", rule="each_group", threshold="majority", quorum="1/2")
     for sector, members in world.members.items():
         for member in members:
@@ -51,7 +52,7 @@ def _busy_world(make):
     support = submit_support(version, name="Ada", organisation="Open Net", sector="civil_society",
                              email="a@example.org")
     review_support(world.chair, support, "verify")
-    world.round_id, world.clause_key = round_.id, clause.key
+    world.round_id, world.clause_key, world.thread_root = round_.id, clause.key, roots[0].id
     return world
 
 
@@ -67,6 +68,7 @@ def _pages(world):
                   f"/documents/{doc}/objections", f"/documents/{doc}/versions/1/supports/review",
                   f"/documents/{doc}/compare?from=1&to=1", f"/documents/{doc}/rounds"],
         "member": [f"/documents/{doc}/versions/1/clauses/{world.clause_key}", "/notifications",
+                   f"/documents/{doc}/versions/1/clauses/{world.clause_key}/threads/{world.thread_root}",
                    f"/rounds/{world.round_id}/ballot"],
         "admin": ["/admin", "/admin/groups/new"],
     }

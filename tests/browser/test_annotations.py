@@ -269,3 +269,15 @@ def test_show_more_replies_loads_the_rest_of_a_long_thread_in_place(live_server,
     screenshot(page, "annotations-long-thread-loaded")
     assert page.console_errors == [] and other.console_errors == []
 
+    # Without scripts the same link opens a page of the thread, where replies to comments on the clause
+    # page say whom they answer, with a link.
+    plain = new_page(world.member, width=390, height=844, java_script_enabled=False)
+    plain.goto(url)
+    plain.locator(f"#comment-{root} > [data-more-replies] a").click()
+    plain.wait_for_load_state()
+    assert f"/threads/{root}?after=" in plain.url
+    assert plain.locator(f"#comment-{root} li.comment").count() == 26 - REPLIES_SHOWN
+    assert plain.locator("[data-reply-elsewhere] a").count() == 4  # replies 12, 16, 20 and 24 answer reply 2
+    assert not plain.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    screenshot(plain, "annotations-long-thread-page-phone")
+
