@@ -31,6 +31,8 @@ class Round(db.Model):
     __table_args__ = (
         CheckConstraint("rule IN ('each_group', 'consensus', 'pooled')", name="rule"),
         CheckConstraint("status IN ('open', 'closed')", name="status"),
+        # A round is reopened at most once, even by two chairs at the same moment.
+        Index("ix_rounds_reopened_from_id", "reopened_from_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +49,8 @@ class Round(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     statements_open: Mapped[bool] = mapped_column(default=True)  # minority statements accepted
     final_tally: Mapped[dict | None] = mapped_column(JSON)  # frozen at close
+    # The consensus round this one reopens, after a chair answered a formal objection in it.
+    reopened_from_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
 
     version = relationship("Version", lazy="raise_on_sql")
     items = relationship("RoundItem", order_by="RoundItem.position", lazy="raise_on_sql")

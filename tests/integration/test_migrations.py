@@ -50,3 +50,33 @@ def test_upgrading_in_process_keeps_the_apps_loggers(app, caplog):
     caplog.set_level(logging.INFO)
     security_event("sign_in.failed", user_id=1)
     assert any("sign_in.failed" in record.getMessage() for record in caplog.records)
+
+
+def test_adding_reopened_from_keeps_every_round_and_its_items(app, world):
+    """0003 rebuilds `rounds` on SQLite: with foreign keys on, dropping the old table would cascade."""
+    from flask_migrate import stamp
+    from sqlalchemy import func, select
+
+    from deliberation.models import EligibleVoter, Round, RoundItem, User, Version
+    from deliberation.services.rounds import open_round
+
+    def counts():
+        # Each count in a transaction of its own: a fresh read on SQLite, and no lock held on PostgreSQL
+        # while the migration alters the table.
+        found = [db.session.scalar(select(func.count()).select_from(model)) for model in (Round, RoundItem, EligibleVoter)]
+        db.session.commit()
+        return found
+
+    with app.app_context():
+        open_round(db.session.get(User, world.chair.id), db.session.get(Version, world.document.current_version_id),
+                   scope="clauses", rule="consensus", threshold="majority", quorum="1/2")
+        db.session.commit()
+        before = counts()
+        assert before[1] > 1 and before[2] > 1
+        stamp()
+        downgrade(revision="0002")
+        assert "reopened_from_id" not in {c["name"] for c in inspect(db.engine).get_columns("rounds")}
+        assert counts() == before
+        upgrade()
+        assert "reopened_from_id" in {c["name"] for c in inspect(db.engine).get_columns("rounds")}
+        assert counts() == before
