@@ -79,14 +79,14 @@ def ids(app, world):
         foreign = {
             "slug": world.other_group.slug, "document_id": world.other_document.id, "number": 1,
             "key": theirs.clause.key, "version_id": theirs.version.id, "a": theirs.version.id, "b": theirs.version.id,
-            "clause_id": theirs.clause.id, "comment_id": theirs.comment.id, "anchor_id": theirs.anchor.id,
+            "clause_id": theirs.clause.id, "comment_id": theirs.comment.id, "root_id": theirs.comment.id, "anchor_id": theirs.anchor.id,
             "round_id": theirs.round.id, "item_id": theirs.item.id, "position_id": theirs.position.id,
             "support_id": theirs.support.id, "invitation_id": invitation.id, "membership_id": other_membership.id,
             "token_id": token.id, "notification_id": notification.id, "user_id": other_chair.id,
         }
         own = {"slug": world.group.slug, "document_id": world.document.id, "number": 1, "key": mine.clause.key,
                "version_id": mine.version.id, "a": mine.version.id, "clause_id": mine.clause.id,
-               "round_id": mine.round.id, "comment_id": mine.comment.id}
+               "round_id": mine.round.id, "comment_id": mine.comment.id, "root_id": mine.comment.id}
     return own, foreign
 
 
