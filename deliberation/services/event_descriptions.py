@@ -23,6 +23,14 @@ def _reanchored(p: dict) -> str:
             f"{p.get('fuzzy', 0)} approximate, {p.get('orphaned', 0)} orphaned")
 
 
+def _round_opened(p: dict) -> str:
+    text = (f"Endorsement round opened on version {p.get('version')} "
+            f"({p.get('items')} items, rule {p.get('rule')}, threshold {p.get('threshold')})")
+    if p.get("reopens_round_id"):
+        text += f", reopening round {p['reopens_round_id']} after a formal objection was answered"
+    return text
+
+
 def _round_closed(p: dict) -> str:
     outcomes = p.get("outcomes") or {}
     listed = ", ".join(f"{item}: {_OUTCOMES.get(outcome, outcome)}" for item, outcome in outcomes.items())
@@ -43,8 +51,7 @@ DESCRIBE = {
     "comment.hidden": lambda p: "A comment was hidden by a chair",
     "comment.unhidden": lambda p: "A hidden comment was shown again",
     "comment.disposition": lambda p: f"Disposition recorded: {p.get('disposition', '').replace('_', ' ')}".rstrip(": "),
-    "round.opened": lambda p: (f"Endorsement round opened on version {p.get('version')} "
-                               f"({p.get('items')} items, rule {p.get('rule')}, threshold {p.get('threshold')})"),
+    "round.opened": _round_opened,
     "round.closed": _round_closed,
     "comment.resolved": lambda p: "A thread was marked resolved",
     "comment.reopened": lambda p: "A resolved thread was reopened",

@@ -16,6 +16,7 @@ from ..models import (
 )
 from ..security import Permission, can
 from .positions import eligible_voter, my_positions
+from .round_reopening import reopenings
 from .round_access import positions_visible, require_positions, require_tally, tally_visible
 from .rounds import close_due_rounds, is_due
 from .statements import statements_by_item
@@ -41,6 +42,8 @@ class RoundOverview:
     eligible: bool = False  # the reader is on the list
     answered: int = 0
     positions_visible: bool = False
+    reopenable: bool = False  # the reader, a chair, may reopen it now (services.round_reopening)
+    reopened_as: int | None = None  # the round that reopened it
 
     @property
     def electorate_by_sector(self) -> list[tuple[str, list[Voter]]]:
@@ -89,6 +92,8 @@ def round_overview(user, round_: Round) -> RoundOverview:
         overview.statements = statements_by_item(round_)
     if round_.status == "closed" or can(user, Permission.VIEW_MEMBERS, version_of(round_)):
         overview.electorate = electorate(round_)
+    reopening = reopenings(user, [round_])
+    overview.reopenable, overview.reopened_as = bool(reopening.reopenable), reopening.reopened_as.get(round_.id)
     overview.eligible = eligible_voter(round_, user) is not None
     if overview.eligible:
         overview.answered = len(my_positions(round_, user))

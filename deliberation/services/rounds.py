@@ -91,7 +91,9 @@ def _clean_clause_ids(version: Version, scope: str, clause_ids: list[int] | None
 
 def open_round(actor, version: Version, *, scope: str, clause_ids: list[int] | None = None,
                rule: str, threshold: str, quorum, closes_at: datetime | None = None,
-               live_tally: bool = True) -> Round:
+               live_tally: bool = True, reopens: Round | None = None) -> Round:
+    """Open a round on the version and freeze its eligible voters. `reopens`: the closed round this one
+    puts to the group again (services.round_reopening); the record event names it."""
     if version.status not in ROUNDABLE_STATUSES:
         raise Conflict("Rounds can be opened only on a version that is open for comment.")
     current = open_round_of(version)
@@ -100,7 +102,8 @@ def open_round(actor, version: Version, *, scope: str, clause_ids: list[int] | N
     quorum = _clean_settings(rule, threshold, quorum, closes_at)
     item_clause_ids = _clean_clause_ids(version, scope, clause_ids)
     round_ = Round(version_id=version.id, opened_by_id=actor.id, scope=scope, rule=rule, threshold=threshold,
-                   quorum=quorum, live_tally=live_tally, status="open", closes_at=closes_at)
+                   quorum=quorum, live_tally=live_tally, status="open", closes_at=closes_at,
+                   reopened_from_id=reopens.id if reopens is not None else None)
     db.session.add(round_)
     db.session.flush()
     db.session.add_all([RoundItem(round_id=round_.id, clause_id=clause_id, position=n)
@@ -110,10 +113,12 @@ def open_round(actor, version: Version, *, scope: str, clause_ids: list[int] | N
     db.session.flush()
     sectors = {s.id: s.key for s in version.document.working_group.stakeholder_groups}
     eligible = {sectors[group_id]: count for group_id, count in eligible_by_group(round_.id).items()}
-    record_round_event("round.opened", actor, round_, {
-        "version": version.number, "scope": scope, "items": len(item_clause_ids), "rule": rule,
-        "threshold": threshold, "quorum": quorum, "live_tally": live_tally, "eligible": eligible,
-        "closes_at": closes_at.isoformat() if closes_at else None})
+    payload = {"version": version.number, "scope": scope, "items": len(item_clause_ids), "rule": rule,
+               "threshold": threshold, "quorum": quorum, "live_tally": live_tally, "eligible": eligible,
+               "closes_at": closes_at.isoformat() if closes_at else None}
+    if reopens is not None:
+        payload["reopens_round_id"] = reopens.id
+    record_round_event("round.opened", actor, round_, payload)
     queue_event("round_opened", {"round_id": round_.id, "version_id": version.id}, version_room(version.id))
     return round_
 

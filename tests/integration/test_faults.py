@@ -88,6 +88,7 @@ CASE_SERVICES = {
     "take_position": ("positions.take_position",),
     "submit_ballot": ("positions.submit_ballot",),
     "close_round": ("rounds.close_round",),
+    "reopen_round": ("round_reopening.reopen_round", "rounds.open_round"),
     "close_due_round": ("rounds.close_due_rounds",),
     "designate": ("rounds.designate",),
     "close_statements": ("rounds.set_statements_open",),
@@ -152,6 +153,7 @@ def _first_clause(version_id: int) -> Clause:
 def _setup(app, world):
     """The objects the cases act on, each case its own, so that one case's success leaves the others' intact."""
     from deliberation.services.comments import post_comment
+    from deliberation.services.objections import respond_to_objection
     from deliberation.services.positions import take_position
     from deliberation.services.rounds import adopt_version, close_round, open_round
     from deliberation.services.supports import submit_support
@@ -168,8 +170,8 @@ def _setup(app, world):
         def version(title):
             return db.session.get(Version, make.document(group, chair, title=title).current_version_id)
 
-        def closed_round(title, objections=False):
-            round_ = open_round(chair, version(title), scope="document", **settings)
+        def closed_round(title, objections=False, **overrides):
+            round_ = open_round(chair, version(title), scope="document", **{**settings, **overrides})
             for voter in voters:
                 take_position(voter, round_, clause_id=None, position="endorse")
             lodged = [take_position(user, round_, clause_id=None, position="object", statement="Too vague.",
@@ -204,6 +206,9 @@ def _setup(app, world):
         ids.closed, ids.item = closed.id, round_items(closed)[0].id
         ids.answered, ids.withdrawn = answered.id, withdrawn.id
         ids.to_adopt = closed.version_id
+        to_reopen, (objection, _) = closed_round("To reopen", objections=True, rule="consensus")
+        respond_to_objection(chair, to_reopen, objection, "Clarified in clause 2.")
+        ids.to_reopen = to_reopen.id
         adopted, _ = closed_round("Adopted")
         adopt_version(chair, db.session.get(Version, adopted.version_id))
         ids.adopted_round, ids.adopted_document = adopted.id, db.session.get(Version, adopted.version_id).document_id
@@ -272,6 +277,7 @@ def _cases(app, world):
         ("submit_ballot", world.member, "POST", f"/rounds/{ids.ballot}/ballot",
          {f"position-{ids.ballot_item}": "endorse"}),
         ("close_round", world.chair, "POST", f"/api/v1/rounds/{ids.to_close}/close", {}),
+        ("reopen_round", world.chair, "POST", f"/api/v1/rounds/{ids.to_reopen}/reopen", {}),
         ("close_due_round", None, "GET", f"/rounds/{ids.due}", None),
         ("designate", world.chair, "POST", f"/rounds/{ids.closed}/items/{ids.item}/designation",
          {"designation": "strong_support", "note": "Two objections."}),
