@@ -21,6 +21,8 @@ SCHEMAS = {
                   "threshold": {"type": "string", "enum": ["majority", "two_thirds", "three_quarters"]},
                   "quorum": FRACTION, "live_tally": BOOL, "opened_at": DATETIME, "closes_at": DATETIME,
                   "closed_at": DATETIME, "statements_open": BOOL,
+                  "reopened_from_id": {"type": ["integer", "null"],
+                                       "description": "the consensus round this one reopens, if any"},
                   "items": {"type": "array", "items": ref("RoundItem")}},
                  ["id", "version_id", "status", "scope", "rule", "threshold", "quorum"]),
     "NewRound": obj({"scope": {"type": "string", "enum": ["document", "clauses"]},
@@ -32,6 +34,8 @@ SCHEMAS = {
                                 "description": "a share of each group's eligible voters in (0, 1]: a number such"
                                                " as 0.5 or 1, or a string such as \"1/2\", \"0.5\" or \"50%\""},
                      "closes_at": {"type": "string", "format": "date-time"}, "live_tally": BOOL}, ["scope"]),
+    "ReopenRound": obj({"closes_at": {"type": "string", "format": "date-time",
+                                      "description": "when the new round closes; omitted: when a chair closes it"}}),
     "NewPosition": obj({"clause_id": NULLABLE_INT, "position": POSITION,
                         "statement": {"type": "string", "description": "required for reservations and objections"},
                         "formal": BOOL}, ["position"]),
@@ -87,4 +91,13 @@ def describe_rounds() -> None:
         "/rounds/{round_id}/close": {"post": {
             "summary": "Close the round and freeze its tally (chairs)", "operationId": "closeRound",
             "parameters": round_, "responses": {"200": json_response(ref("Tally")), **errors(401, 403, 404, 409)}}},
+        "/rounds/{round_id}/reopen": {"post": {
+            "summary": "Reopen a closed consensus round after a chair answered a formal objection in it (chairs): a "
+                       "new round on the same version with the same items and settings, and eligible voters frozen "
+                       "anew. 409 when the round is open, not under the consensus rule, has no answered formal "
+                       "objection, was already reopened (the message names the new round) or its version was "
+                       "replaced",
+            "operationId": "reopenRound", "parameters": round_,
+            "requestBody": {"required": False, "content": {"application/json": {"schema": ref("ReopenRound")}}},
+            "responses": {"201": json_response(ref("Round"), "Created"), **errors(400, 401, 403, 404, 409)}}},
     }, SCHEMAS)

@@ -15,7 +15,8 @@ def round_json(round_, items=None) -> dict:
     data = {"id": round_.id, "version_id": round_.version_id, "status": round_.status, "scope": round_.scope,
             "rule": round_.rule, "threshold": round_.threshold, "quorum": round_.quorum,
             "live_tally": round_.live_tally, "opened_at": _iso(round_.opened_at), "closes_at": _iso(round_.closes_at),
-            "closed_at": _iso(round_.closed_at), "statements_open": round_.statements_open}
+            "closed_at": _iso(round_.closed_at), "statements_open": round_.statements_open,
+            "reopened_from_id": round_.reopened_from_id}
     if items is not None:
         data["items"] = [item_json(item) for item in items]
     return data

@@ -1,13 +1,15 @@
-"""API: endorsement rounds on a version, positions, the tally, closing, and named positions."""
+"""API: endorsement rounds on a version, positions, the tally, closing, reopening after an answered formal
+objection, and named positions."""
 from datetime import datetime, timezone
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 
 from ..models import Round, Version
 from ..security import Permission, require
 from ..services import positions as position_service
 from ..services import rounds as round_service
+from ..services.round_reopening import reopen_round as reopen
 from ..services.errors import Invalid, NotFound
 from ..services.round_record import load_round, visible_positions, visible_tally
 from ..services.tally import round_items
@@ -118,6 +120,15 @@ def close_round(round_id: int):
     round_ = _round(round_id)
     require(current_user, Permission.RUN_ROUNDS, round_.version)
     return jsonify(tally_json(round_service.close_round(current_user, round_)))
+
+
+@bp.post("/rounds/<int:round_id>/reopen")
+def reopen_round(round_id: int):
+    round_ = _round(round_id)
+    require(current_user, Permission.RUN_ROUNDS, round_.version)
+    data = json_body() if request.content_length else {}  # every field is optional: no body will do
+    reopened = reopen(current_user, round_, closes_at=_datetime(data, "closes_at"))
+    return jsonify(round_json(reopened, round_items(reopened))), 201
 
 
 @bp.get("/rounds/<int:round_id>/positions")

@@ -24,6 +24,11 @@ class OpenRoundForm(FlaskForm):
     live_tally = BooleanField(_l("Members and observers see the running tally while the round is open"))
 
 
+class ReopenRoundForm(FlaskForm):
+    """Reopening a consensus round after a formal objection was answered: everything else is copied."""
+    closes_at = DateTimeLocalField(_l("Closes at (UTC, optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
 class DesignationForm(FlaskForm):
     designation = SelectField(_l("Designation"), choices=[(key, _l(label)) for key, label in DESIGNATIONS.items()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])

@@ -1,5 +1,5 @@
 """The record of a round: named positions, CSV downloads, designations, minority statements switch, and
-the document's formal-objection register with the chair's responses and withdrawals."""
+the document's formal-objection register with the chair's responses, withdrawals and reopened rounds."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,10 +11,11 @@ from ..services import objections as objection_service
 from ..services import rounds as round_service
 from ..services.errors import Invalid
 from ..services.round_exports import positions_csv, tally_csv
+from ..services.round_reopening import reopenings
 from ..services.round_record import load_round, named_positions, visible_positions, visible_tally
 from .forms import EmptyForm
 from .helpers import load_document
-from .round_forms import DesignationForm, ResponseForm, ToggleForm
+from .round_forms import DesignationForm, ReopenRoundForm, ResponseForm, ToggleForm
 from .rounds import load_round_page
 
 bp = Blueprint("round_records", __name__)
@@ -78,7 +79,8 @@ def objections(document_id: int):
     entries = objection_service.objection_register(
         document, include_open_rounds=can(current_user, Permission.RUN_ROUNDS, document))
     return render_template("rounds/objections.html", document=document, entries=entries,
-                           response_form=ResponseForm(), empty_form=EmptyForm())
+                           reopening=reopenings(current_user, [e.round for e in entries]),
+                           response_form=ResponseForm(), empty_form=EmptyForm(), reopen_form=ReopenRoundForm())
 
 
 def _objection(position_id: int, permission: Permission):

@@ -1,5 +1,6 @@
 """Round pages: opening a round from a version, the round's page with its live tally and consensus map,
-closing it, adopting the version, and the list of a document's rounds."""
+closing it, reopening it after a formal objection was answered, adopting the version, and the list of a
+document's rounds."""
 from datetime import timezone
 from decimal import Decimal
 
@@ -13,13 +14,14 @@ from ..models import Round
 from ..models.rounds import DESIGNATIONS, POSITION_LABELS
 from ..security import Permission, require
 from ..services import rounds as round_service
+from ..services.round_reopening import reopen_round
 from ..services.documents import document_versions, version_clauses
-from ..services.errors import ServiceError
+from ..services.errors import Invalid, ServiceError
 from ..services.round_exports import item_label
 from ..services.round_record import load_round, round_overview, tally_for_reader
 from .forms import EmptyForm, RULE_CHOICES, THRESHOLD_CHOICES
 from .helpers import form_error, load_document, load_version
-from .round_forms import DesignationForm, OpenRoundForm, StatementForm, ToggleForm
+from .round_forms import DesignationForm, OpenRoundForm, ReopenRoundForm, StatementForm, ToggleForm
 
 bp = Blueprint("rounds", __name__)
 
@@ -76,7 +78,8 @@ def show(round_id: int):
     overview = round_overview(current_user, round_)
     return render_template("rounds/show.html", o=overview, round=round_, version=round_.version,
                            document=round_.version.document, empty_form=EmptyForm(), toggle_form=ToggleForm(),
-                           designation_form=DesignationForm(), statement_form=StatementForm())
+                           designation_form=DesignationForm(), statement_form=StatementForm(),
+                           reopen_form=ReopenRoundForm())
 
 
 @bp.get("/rounds/<int:round_id>/tally")
@@ -93,6 +96,19 @@ def close(round_id: int):
         round_service.close_round(current_user, round_)
         flash(_("The round is closed and its results are frozen. Record a designation for each item."), "success")
     return redirect(url_for(".show", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/reopen")
+def reopen(round_id: int):
+    round_ = load_round_page(round_id, Permission.RUN_ROUNDS)
+    form = ReopenRoundForm()
+    if not form.validate_on_submit():
+        raise Invalid("Enter the closing time as a date and a time, or leave it empty.", field="closes_at")
+    closes_at = form.closes_at.data.replace(tzinfo=timezone.utc) if form.closes_at.data else None
+    reopened = reopen_round(current_user, round_, closes_at=closes_at)
+    flash(_("The round is reopened. Members take their positions again; the earlier round stays on the record."),
+          "success")
+    return redirect(url_for(".show", round_id=reopened.id))
 
 
 @bp.post("/documents/<int:document_id>/versions/<int:number>/adopt")
