@@ -33,7 +33,7 @@ SEGMENTS = [("endorse", "Endorse"), ("endorse_with_reservations", "With reservat
             ("abstain", "Abstain"), ("object", "Object")]
 
 # Sizes in SVG units; the page scales the charts to its width (they stay readable at 360px).
-LABEL_W, CELL_W, CELL_H, HEAD_H, OUTCOME_W, GAP = 74, 58, 30, 40, 90, 3
+LABEL_W, CELL_W, CELL_H, HEAD_H, OUTCOME_W, GAP = 124, 58, 30, 40, 90, 3  # labels fit "Whole document"
 BAR_LABEL_W, BAR_W, BAR_NOTE_W, BAR_H = 92, 190, 78, 24
 
 
@@ -115,7 +115,7 @@ def consensus_map(rows: list[tuple[str, dict]], sectors: list[tuple[str, str]], 
     for row, (label, result) in enumerate(rows):
         y = HEAD_H + row * CELL_H
         parts.append(f'<g class="map-row"><title>{escape(label)}: {OUTCOME_LABELS[result["outcome"]]}</title>')
-        parts.append(_text(LABEL_W - 8, y + CELL_H // 2 + 4, _short(label, 9), "map-label", "end"))
+        parts.append(_text(LABEL_W - 8, y + CELL_H // 2 + 4, _short(label, 15), "map-label", "end"))
         for column, (key, name) in enumerate(sectors):
             parts.append(_map_cell(LABEL_W + column * CELL_W, y, label, name, result["groups"].get(key)))
         x = LABEL_W + len(sectors) * CELL_W + 6
