@@ -7,9 +7,9 @@ from ..security.credentials import check_password
 from ..security.limits import limited
 from ..services import accounts
 from ..services.account_deletion import delete_account
-from ..services.errors import Invalid, ServiceError
+from ..services.errors import Invalid
 from .forms import ConfirmPasswordForm, EmptyForm, PasswordForm, ProfileForm, TokenForm
-from .helpers import form_error
+from .helpers import submit_form
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -33,32 +33,29 @@ def settings():
 @login_required
 def profile():
     form = ProfileForm()
-    if form.validate_on_submit():
-        try:
-            accounts.update_profile(current_user, name=form.name.data, locale=form.locale.data)
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for(".settings"))
-    return _page(400, profile_form=form)
+    _done, status = submit_form(form, lambda: accounts.update_profile(current_user, name=form.name.data,
+                                                                      locale=form.locale.data))
+    if status is not None:
+        return _page(status, profile_form=form)
+    flash(_("Your profile is saved."), "success")
+    return redirect(url_for(".settings"))
 
 
 @bp.post("/password")
 @login_required
 def password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            if not check_password(current_user.password_hash, form.current.data):
-                raise Invalid("That is not your current password.", field="current")
-            accounts.set_password(current_user, form.password.data)
-        except ServiceError as exc:
-            form_error(form, exc)
-        else:
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for(".settings"))
-    return _page(400, password_form=form)
+
+    def change():
+        if not check_password(current_user.password_hash, form.current.data):
+            raise Invalid("That is not your current password.", field="current")
+        accounts.set_password(current_user, form.password.data)
+
+    _done, status = submit_form(form, change)
+    if status is not None:
+        return _page(status, password_form=form)
+    flash(_("Your password is changed."), "success")
+    return redirect(url_for(".settings"))
 
 
 @bp.post("/tokens")
@@ -95,16 +92,11 @@ def sign_out_everywhere():
 @bp.post("/delete")
 @login_required
 def delete():
-    form, status = ConfirmPasswordForm(), 400
-    if form.validate_on_submit():
-        try:
-            delete_account(current_user, current_user, password=form.password.data)
-        except ServiceError as exc:
-            form_error(form, exc)
-            status = exc.status
-        else:
-            logout_user()
-            session.clear()
-            flash(_("Your account is deleted. What you wrote stays in the record as by a former member."), "info")
-            return redirect(url_for("main.home"))
-    return _page(status, delete_form=form)
+    form = ConfirmPasswordForm()
+    _done, status = submit_form(form, lambda: delete_account(current_user, current_user, password=form.password.data))
+    if status is not None:
+        return _page(status, delete_form=form)
+    logout_user()
+    session.clear()
+    flash(_("Your account is deleted. What you wrote stays in the record as by a former member."), "info")
+    return redirect(url_for("main.home"))

@@ -13,29 +13,17 @@ from ..security.limits import limited
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_access import ensure_may_resolve, viewer_for
-from ..services.errors import ServiceError
 from ..services.threads import moderated_comment, own_comment, readable_comment
 from .comment_forms import CommentForm, DispositionForm, EditForm, HideForm, ResolveForm
 from .forms import EmptyForm
 from .discussion import clause_by_key, comment_url
-from .helpers import form_error, load_document, load_version
+from .helpers import load_document, load_version, submit_form
 
 bp = Blueprint("comments", __name__)
 
 
 def _back_to(comment_id: int):
     return redirect(url_for("discussion.permalink", comment_id=comment_id))
-
-
-def _submit(form, action):
-    """Run `action` on a valid form: (its result, None); or (None, 4xx) with the refusal put on the form."""
-    if not form.validate_on_submit():
-        return None, 400
-    try:
-        return action(), None
-    except ServiceError as exc:
-        form_error(form, exc)
-        return None, exc.status
 
 
 @bp.post("/documents/<int:document_id>/versions/<int:number>/clauses/<key>/comments")
@@ -46,7 +34,7 @@ def create(document_id: int, number: int, key: str):
     clause = clause_by_key(version, key)
     require(current_user, Permission.COMMENT, version)
     form = CommentForm()
-    comment, status = _submit(form, lambda: comment_service.post_comment(
+    comment, status = submit_form(form, lambda: comment_service.post_comment(
         current_user, clause, body=form.body.data, kind=form.kind.data, parent_id=form.parent(),
         selector=form.selector(), replacement_text=form.replacement_text.data))
     if status is None:  # to the new comment, on the page of its thread if it is a late reply in a long one
@@ -59,7 +47,7 @@ def create(document_id: int, number: int, key: str):
 def edit(comment_id: int):
     comment, version, _viewer = own_comment(current_user, comment_id)
     form = EditForm()
-    _, status = _submit(form, lambda: comment_service.edit_comment(
+    _, status = submit_form(form, lambda: comment_service.edit_comment(
         current_user, comment, body=form.body.data, replacement_text=form.replacement_text.data))
     if status is None:
         return _back_to(comment.id)
@@ -88,7 +76,7 @@ def resolve(comment_id: int):
 def hide(comment_id: int):
     comment, version, _viewer = moderated_comment(current_user, comment_id)
     form = HideForm()
-    _, status = _submit(form, lambda: moderation.set_hidden(
+    _, status = submit_form(form, lambda: moderation.set_hidden(
         current_user, comment, hidden=form.hidden.data != "0", reason=form.reason.data))
     if status is None:
         return _back_to(comment.id)
@@ -99,7 +87,7 @@ def hide(comment_id: int):
 def disposition(comment_id: int):
     comment, version, _viewer = moderated_comment(current_user, comment_id)
     form = DispositionForm()
-    _, status = _submit(form, lambda: moderation.set_disposition(
+    _, status = submit_form(form, lambda: moderation.set_disposition(
         current_user, comment, disposition=form.disposition.data, rationale=form.rationale.data,
         version_id=form.carrying_version()))
     if status is None:

@@ -48,6 +48,17 @@ def form_error(form, exc: ServiceError) -> None:
         form.form_errors.append(exc.translated())
 
 
+def submit_form(form, action):
+    """Run `action` on a valid form: (its result, None); or (None, 4xx) with the refusal put on the form."""
+    if not form.validate_on_submit():
+        return None, 400
+    try:
+        return action(), None
+    except ServiceError as exc:
+        form_error(form, exc)
+        return None, exc.status
+
+
 def send_invitation(invitation, secret: str) -> str:
     """E-mail the invitation link (or log it without SMTP) and return it, so the inviter can pass it on."""
     from flask import url_for

@@ -194,3 +194,26 @@ def test_tokens_are_listed_by_prefix_and_stored_only_as_digests(app, client, wor
     assert api.get("/api/v1/documents", headers={"Authorization": f"Bearer {plain[0]}"}).status_code == 401
     assert api.get("/api/v1/documents", headers={"Authorization": f"Bearer {plain[1]}"}).status_code == 200
     assert b"revoked" in client.get("/account").data
+
+
+def test_change_password_and_profile_through_the_settings_page(app, client, world):
+    sign_in(client, world.member)
+    token = csrf_token(client, "/account")
+    wrong = client.post("/account/password", data={"current": "not it", "password": "a-new-long-password",
+                                                   "confirm": "a-new-long-password", "csrf_token": token})
+    assert wrong.status_code == 400 and b"That is not your current password." in wrong.data
+    changed = client.post("/account/password", data={"current": PASSWORD, "password": "a-new-long-password",
+                                                     "confirm": "a-new-long-password", "csrf_token": token})
+    assert changed.status_code == 302
+    assert "Your password is changed." in client.get("/account").get_data(as_text=True)
+    sign_in(app.test_client(), world.member, password="a-new-long-password")
+
+    renamed = client.post("/account/profile", data={"name": "Ada Lovelace-Byron", "locale": "",
+                                                    "csrf_token": csrf_token(client, "/account")})
+    assert renamed.status_code == 302
+    assert "Your profile is saved." in client.get("/account").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, world.member.id).name == "Ada Lovelace-Byron"
+    empty = client.post("/account/profile", data={"name": "", "locale": "",
+                                                  "csrf_token": csrf_token(client, "/account")})
+    assert empty.status_code == 400
