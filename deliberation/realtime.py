@@ -4,9 +4,10 @@ Services call `queue_event`; nothing is sent until the request's transaction has
 (`flush_events`, called by the app after commit), so no client sees something that was rolled back.
 Viewers are counted by `presence.Presence` (in memory, or in Redis across processes). A socket's rights
 are those of its user now. Its identity is fixed when it connects, so a socket whose user has since been
-signed out everywhere, suspended or deleted is closed (`queue_disconnect`, after commit, in whichever
-process holds it) and any event it still sends is refused: the client connects again, as whoever its
-cookie or token now says. No business rules live here.
+signed out everywhere, suspended or deleted, or whose API token was revoked, is closed
+(`queue_disconnect`, after commit, in whichever process holds it) and any event it still sends is
+refused: the client connects again, as whoever its cookie or token now says. No business rules live
+here.
 """
 import logging
 import threading
@@ -49,10 +50,12 @@ def queue_event(event: str, data: dict, room: str) -> None:
     g.setdefault("_realtime_queue", []).append((event, data, room))
 
 
-def queue_disconnect(user_id: int, *, sessions_only: bool = False) -> None:
+def queue_disconnect(user_id: int, *, sessions_only: bool = False, token_id: int | None = None) -> None:
     """Close the user's open sockets once the transaction commits (only those of browser sessions with
-    `sessions_only`): their rooms were chosen with rights the user no longer has."""
-    g.setdefault("_realtime_queue", []).append((None, {"user_id": user_id, "sessions_only": sessions_only}, None))
+    `sessions_only`, only those opened with one API token with `token_id`): their rooms were chosen with
+    rights the user no longer has."""
+    g.setdefault("_realtime_queue", []).append(
+        (None, {"user_id": user_id, "sessions_only": sessions_only, "token_id": token_id}, None))
 
 
 def discard_events() -> None:
@@ -70,12 +73,20 @@ def flush_events() -> None:
             log.warning("realtime: could not emit %s to %s", event or "disconnect", room or data, exc_info=True)
 
 
-def _disconnect_user(user_id: int, sessions_only: bool) -> None:
+def _disconnect_user(user_id: int, sessions_only: bool, token_id: int | None) -> None:
     """Every process's sockets of the user are listed in `presence`; the server disconnects one held by
     another process through the message queue."""
     for sid, how in presence().sockets(user_room(user_id)).items():
-        if how == BY_SESSION or not sessions_only:
+        if token_id is not None:
+            chosen = how == _by_token(token_id)
+        else:
+            chosen = how == BY_SESSION or not sessions_only
+        if chosen:
             socketio.server.disconnect(sid, namespace="/")
+
+
+def _by_token(token_id: int) -> str:
+    return f"{BY_TOKEN}:{token_id}"
 
 
 _presence_lock = threading.Lock()
@@ -95,7 +106,7 @@ def presence() -> Presence:
 def register_handlers() -> None:
     from .models import Version
     from .security import Permission, can
-    from .security.tokens import user_for_token
+    from .security.tokens import active_token
     from .services.comment_access import may_read_comments
 
     @socketio.on("connect")
@@ -103,23 +114,26 @@ def register_handlers() -> None:
         by_session = current_user.is_authenticated
         user = current_user if by_session else None
         token = auth.get("token") if isinstance(auth, dict) else None
-        if user is None and token:
-            user = user_for_token(token)
+        token_row = active_token(token) if user is None and token else None
+        if token_row is not None:
+            user = token_row.user
         # The socket's own session remembers who connected, for every later event on it; for a browser
         # session also its sign-in epoch, which "sign out everywhere" moves on (API tokens are revoked
         # one by one instead, and do not depend on it).
         session["_socket_user_id"] = user.id if user else None
         session["_socket_epoch"] = current_user.session_epoch if by_session else None
+        session["_socket_token_id"] = token_row.id if token_row is not None else None
         user_id = user.id if user else None
+        how = BY_SESSION if by_session else _by_token(token_row.id) if token_row is not None else None
         db.session.remove()
         if user_id is not None:  # listed after the checks above, so a sign-out that misses it is seen at `join`
-            presence().add(user_room(user_id), request.sid, BY_SESSION if by_session else BY_TOKEN)
+            presence().add(user_room(user_id), request.sid, how)
         return True
 
     def _socket_user():
         """The socket's user now, None for an anonymous socket, or SIGNED_OUT when the user it connected
-        as has since been signed out everywhere, suspended or deleted."""
-        from .models import User
+        as has since been signed out everywhere, suspended or deleted, or its API token revoked."""
+        from .models import ApiToken, User
 
         user_id = session.get("_socket_user_id")
         if not user_id:
@@ -128,6 +142,11 @@ def register_handlers() -> None:
         epoch = session.get("_socket_epoch")
         if user is None or not user.is_active or (epoch is not None and epoch != user.session_epoch):
             return SIGNED_OUT
+        token_id = session.get("_socket_token_id")
+        if token_id is not None:
+            token = db.session.get(ApiToken, token_id)
+            if token is None or token.revoked_at is not None:
+                return SIGNED_OUT
         return user
 
     def _refuse_signed_out():

@@ -110,6 +110,7 @@ def revoke_token(user: User, token_id: int) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         append_event("token.revoked", actor=user, subject=token)
+        queue_disconnect(user.id, token_id=token.id)  # live connections opened with it, too
 
 
 def user_tokens(user: User) -> list[ApiToken]:

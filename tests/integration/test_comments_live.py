@@ -364,3 +364,36 @@ def test_a_closed_orphan_hears_nothing_more(app, world, make):
     chair = Api(app.test_client(), world.chair)
     assert chair("POST", f"/api/v1/comments/{data['lost']}/resolve", {}).status_code == 200
     assert watcher.get_received() == []
+
+
+def test_revoking_a_token_closes_the_sockets_opened_with_it(app, world):
+    version = world.private_document.current_version_id
+    revoked = _token_socket(app, world.member)
+    kept = _token_socket(app, world.member)  # another token of the same member
+    browser, sock = _socket(app, world.member)
+    for live in (revoked, kept, sock):
+        assert _join(live, version)["ok"] is True
+    with app.app_context():
+        from deliberation.models import ApiToken
+
+        token_id = db.session.scalars(select(ApiToken.id).where(ApiToken.user_id == world.member.id)
+                                      .order_by(ApiToken.id)).first()
+    response = browser.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(browser, "/account")})
+    assert response.status_code == 302
+    assert not revoked.is_connected()
+    assert kept.is_connected() and sock.is_connected()
+
+
+def test_a_socket_whose_token_was_revoked_may_not_join(app, world):
+    """Should the disconnect miss it, the socket's next join is refused and it is closed."""
+    sock = _token_socket(app, world.member)
+    assert _join(sock, world.document.current_version_id)["ok"] is True
+    with app.app_context():  # revoked without the service, so no disconnect goes out
+        from deliberation.models import ApiToken
+        from deliberation.models._base import utcnow
+
+        for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == world.member.id)):
+            token.revoked_at = utcnow()
+        db.session.commit()
+    assert _join(sock, world.document.current_version_id)["error"]["code"] == "signed_out"
+    assert not sock.is_connected()
