@@ -11,10 +11,10 @@ from ..services.comment_payloads import comment_json
 from ..services.comment_access import ensure_may_resolve
 from ..services.errors import Invalid
 from ..services.thread_replies import REPLIES_PAGE_SIZE, thread_replies, thread_root
-from ..services.threads import (
-    PAGE_SIZE, REPLIES_SHOWN, clause_threads, ensure_can_read, load_comment, moderated_comment, own_comment,
-    readable_clause, readable_comment,
+from ..services.comment_lookup import (
+    ensure_can_read, load_comment, moderated_comment, own_comment, readable_clause, readable_comment,
 )
+from ..services.threads import PAGE_SIZE, REPLIES_SHOWN, clause_threads
 from . import bp
 from .comment_serializers import tree_json
 from .helpers import field, json_body

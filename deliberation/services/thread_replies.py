@@ -17,7 +17,8 @@ from ..models import Comment, CommentAnchor, Version
 from .comment_access import Viewer
 from .errors import NotFound
 from .threads import (
-    INDENT_LEVELS, REPLIES_SHOWN, MoreReplies, Node, build_tree, carried_onto, listed_roots, load_threads, with_people,
+    INDENT_LEVELS, REPLIES_SHOWN, MoreReplies, Node, build_tree, carried_onto, descendants, listed_roots, load_threads,
+    with_people,
 )
 
 REPLIES_PAGE_SIZE = 50
@@ -37,11 +38,7 @@ class ReplyPage:
         for node in self.replies:
             listed.append(node)
             if node.comment.depth >= INDENT_LEVELS:
-                stack = list(reversed(node.replies))
-                while stack:
-                    reply = stack.pop()
-                    listed.append(reply)
-                    stack.extend(reversed(reply.replies))
+                listed += descendants(node)
         return listed
 
 

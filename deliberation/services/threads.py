@@ -1,4 +1,4 @@
-"""Reading discussions: a clause's threads a page at a time, each with its first replies; comment access.
+"""Reading discussions: a clause's threads a page at a time, each with its first replies.
 
 Every list is one ordered query (authors joined in) and the tree is built in Python: a page of root
 comments is chosen in a subquery and their replies come with them, ordered by (root_id, id), so
@@ -21,9 +21,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import Clause, Comment, CommentAnchor, Version
-from ..security import Permission, require
-from .comment_access import Viewer, viewer_for
-from .errors import Forbidden, NotFound, Unauthorized
+from .comment_access import Viewer
 
 # Threads a page: a busy clause page stays quick to render (bench/: 20 threads of 11 comments, < 100 ms).
 PAGE_SIZE = 20
@@ -94,12 +92,17 @@ class Node:
             return self.replies
         if self.comment.depth > INDENT_LEVELS - 1:
             return []
-        flat, stack = [], list(reversed(self.replies))
-        while stack:  # iterative: threads may be deeper than Python's recursion limit
-            node = stack.pop()
-            flat.append(node)
-            stack.extend(reversed(node.replies))
-        return flat
+        return descendants(self)
+
+
+def descendants(node: Node) -> list[Node]:
+    """Every reply below the node in reading order (depth first, oldest first), flat."""
+    flat, stack = [], list(reversed(node.replies))
+    while stack:  # iterative: threads may be deeper than Python's recursion limit
+        reply = stack.pop()
+        flat.append(reply)
+        stack.extend(reversed(reply.replies))
+    return flat
 
 
 @dataclass
@@ -287,61 +290,6 @@ def thread_shown_on(clause: Clause, comment: Comment) -> bool:
     return db.session.scalar(select(CommentAnchor.id).where(
         CommentAnchor.comment_id == comment.root_id, CommentAnchor.clause_id == clause.id,
         CommentAnchor.closed_at.is_(None))) is not None
-
-
-def load_comment(comment_id: int) -> Comment:
-    """One comment with its author, and its parent (with author) for "in reply to"."""
-    comment = db.session.scalar(with_people(select(Comment)).where(Comment.id == comment_id))
-    if comment is None:
-        raise NotFound("There is no such comment.")
-    if comment.parent_id is not None:
-        db.session.scalar(with_people(select(Comment)).where(Comment.id == comment.parent_id))
-    return comment
-
-
-def readable_comment(user, comment_id: int) -> tuple[Comment, Version, Viewer]:
-    """A comment the user may read, its version and the user's rights there; NotFound otherwise."""
-    comment = load_comment(comment_id)
-    version = db.session.get(Version, comment.version_id)
-    require(user, Permission.VIEW_DOCUMENT, version)
-    viewer = viewer_for(user, version)
-    if not viewer.can_read:
-        raise NotFound("There is no such comment.")
-    return comment, version, viewer
-
-
-def own_comment(user, comment_id: int) -> tuple[Comment, Version, Viewer]:
-    """A comment its author may change: readable, the author still speaks in the group (403 otherwise)."""
-    comment, version, viewer = readable_comment(user, comment_id)
-    require(user, Permission.COMMENT, version)
-    if not viewer.is_author(comment):
-        raise Forbidden("Only the author can change or delete this comment.")
-    return comment, version, viewer
-
-
-def moderated_comment(user, comment_id: int) -> tuple[Comment, Version, Viewer]:
-    """A comment on which the user acts as chair (403 otherwise)."""
-    comment, version, viewer = readable_comment(user, comment_id)
-    require(user, Permission.MODERATE, version)
-    return comment, version, viewer
-
-
-def readable_clause(user, clause_id: int) -> tuple[Clause, Version, Viewer]:
-    clause = db.session.get(Clause, clause_id)
-    if clause is None:
-        raise NotFound("There is no such clause.")
-    version = db.session.get(Version, clause.version_id)
-    require(user, Permission.VIEW_DOCUMENT, version)
-    return clause, version, viewer_for(user, version)
-
-
-def ensure_can_read(user, viewer: Viewer) -> None:
-    """The version is readable but its comments are not (members only): 401 or 403."""
-    if viewer.can_read:
-        return
-    if not getattr(user, "is_authenticated", False):
-        raise Unauthorized("Sign in to read the comments: this working group keeps them to its members.")
-    raise Forbidden("This working group keeps its comments to its members.")
 
 
 def single_node(comment: Comment, viewer: Viewer) -> Node:

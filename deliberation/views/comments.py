@@ -13,7 +13,7 @@ from ..security.limits import limited
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_access import ensure_may_resolve, viewer_for
-from ..services.threads import moderated_comment, own_comment, readable_comment
+from ..services.comment_lookup import moderated_comment, own_comment, readable_comment
 from .comment_forms import CommentForm, DispositionForm, EditForm, HideForm, ResolveForm
 from .forms import EmptyForm
 from .discussion import clause_by_key, comment_url

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..i18n import translated
 from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Document, Version
 from ..security import Permission, require
-from ..services import thread_replies, threads, version_threads
+from ..services import comment_lookup, thread_replies, threads, version_threads
 from ..services.comment_access import Viewer, viewer_for
 from ..services.moderation import comment_revisions
 from ..textdiff import diff_html
@@ -107,7 +107,7 @@ def thread_fragment(document_id: int, number: int, key: str):
     version = load_version(document, number)
     clause = clause_by_key(version, key)
     viewer = viewer_for(current_user, version)
-    threads.ensure_can_read(current_user, viewer)
+    comment_lookup.ensure_can_read(current_user, viewer)
     page = threads.clause_threads(clause, viewer, after=_after())
     return render_template("annotations/_threads.html", document=document, version=version, clause=clause,
                            viewer=viewer, page=page, only_items=_after() is not None)
@@ -135,7 +135,7 @@ def _thread(document_id: int, number: int, key: str, root_id: int):
     version = load_version(document, number)
     clause = clause_by_key(version, key)
     viewer = viewer_for(current_user, version)
-    threads.ensure_can_read(current_user, viewer)
+    comment_lookup.ensure_can_read(current_user, viewer)
     root = thread_replies.thread_root(clause, viewer, root_id)
     page = thread_replies.thread_replies(clause, root, viewer, after=_after())
     return {"document": document, "version": version, "clause": clause, "viewer": viewer, "page": page}
@@ -158,7 +158,7 @@ def replies_fragment(document_id: int, number: int, key: str, root_id: int):
 
 @bp.get("/comments/<int:comment_id>")
 def permalink(comment_id: int):
-    comment, version, viewer = threads.readable_comment(current_user, comment_id)
+    comment, version, viewer = comment_lookup.readable_comment(current_user, comment_id)
     return redirect(comment_url(comment, version, viewer))
 
 
@@ -166,12 +166,12 @@ def permalink(comment_id: int):
 def comment_fragment(comment_id: int):
     """One comment as the caller may see it (no replies), for live updates; with `clause`, as it shows in
     that clause's discussion (a thread carried there from an earlier version)."""
-    comment, version, viewer = threads.readable_comment(current_user, comment_id)
+    comment, version, viewer = comment_lookup.readable_comment(current_user, comment_id)
     clause = db.session.get(Clause, comment.clause_id)
     node = threads.single_node(comment, viewer)
     shown_on = request.args.get("clause", "")
     if shown_on.isdigit() and int(shown_on) != clause.id:
-        listing, listing_version, listing_viewer = threads.readable_clause(current_user, int(shown_on))
+        listing, listing_version, listing_viewer = comment_lookup.readable_clause(current_user, int(shown_on))
         carried = threads.carried_onto(listing, comment) if listing_viewer.can_read else None
         if carried is not None:
             clause, version, viewer = listing, listing_version, listing_viewer
@@ -183,7 +183,7 @@ def comment_fragment(comment_id: int):
 
 @bp.get("/comments/<int:comment_id>/revisions")
 def revisions(comment_id: int):
-    comment, version, viewer = threads.readable_comment(current_user, comment_id)
+    comment, version, viewer = comment_lookup.readable_comment(current_user, comment_id)
     require(current_user, Permission.MODERATE, version)
     clause = db.session.get(Clause, comment.clause_id)
     return render_template("annotations/revisions.html", comment=comment, revisions=comment_revisions(comment),
