@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Position, Round, Version
 from ..security import Permission, can
 from .errors import Conflict, Forbidden, ServiceError
-from .rounds import ROUNDABLE_STATUSES, close_due_rounds, is_due, open_round
+from .rounds import close_due_rounds, is_due, open_round, opening_refusal
 from .tally import round_items, version_of
 
 
@@ -68,11 +68,9 @@ def _refusal(actor, round_: Round, facts: _Facts) -> ServiceError | None:
     if version.status == "superseded" or version.document.current_version_id != version.id:
         return Conflict("A newer version has replaced this one; open a round on the current version instead.",
                         code="version_superseded")
-    # What open_round refuses, asked without closing anything, so pages can ask it too.
-    if version.status not in ROUNDABLE_STATUSES:
-        return Conflict("Rounds can be opened only on a version that is open for comment.")
-    if version.id in facts.busy_versions:
-        return Conflict("A round is already open on this version; close it first.")
+    refusal = opening_refusal(version, busy=version.id in facts.busy_versions)  # what open_round refuses
+    if refusal is not None:
+        return refusal
     if round_.id not in facts.answered:
         return Conflict("A round is reopened after the chair has recorded a response to one of its formal "
                         "objections.", code="no_answered_objection")

@@ -89,16 +89,27 @@ def _clean_clause_ids(version: Version, scope: str, clause_ids: list[int] | None
     return [clause_id for clause_id in ordered if clause_id in chosen]
 
 
+def opening_refusal(version: Version, *, busy: bool) -> Conflict | None:
+    """What stops a round from opening on the version, asked without closing anything: its status, or
+    (`busy`) a round open on it and not yet past its closing time."""
+    if version.status not in ROUNDABLE_STATUSES:
+        return Conflict("Rounds can be opened only on a version that is open for comment.")
+    if busy:
+        return Conflict("A round is already open on this version; close it first.")
+    return None
+
+
 def open_round(actor, version: Version, *, scope: str, clause_ids: list[int] | None = None,
                rule: str, threshold: str, quorum, closes_at: datetime | None = None,
                live_tally: bool = True, reopens: Round | None = None) -> Round:
     """Open a round on the version and freeze its eligible voters. `reopens`: the closed round this one
     puts to the group again (services.round_reopening); the record event names it."""
-    if version.status not in ROUNDABLE_STATUSES:
-        raise Conflict("Rounds can be opened only on a version that is open for comment.")
+    refusal = opening_refusal(version, busy=False)
+    if refusal is not None:
+        raise refusal
     current = open_round_of(version)
     if current is not None and not close_due_rounds([current]):
-        raise Conflict("A round is already open on this version; close it first.")
+        raise opening_refusal(version, busy=True)
     quorum = _clean_settings(rule, threshold, quorum, closes_at)
     item_clause_ids = _clean_clause_ids(version, scope, clause_ids)
     round_ = Round(version_id=version.id, opened_by_id=actor.id, scope=scope, rule=rule, threshold=threshold,
