@@ -42,6 +42,12 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return render_template("error.html", status=status, message=message), status
 
 
+def _protocol_headers(exc: HTTPException) -> dict:
+    """The headers HTTP requires of the exception's status, such as a 405's Allow (RFC 9110 15.5.6),
+    which Werkzeug computes from the route's methods; our body replaces Werkzeug's, so not its Content-Type."""
+    return {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+
+
 def register(app) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
@@ -69,7 +75,8 @@ def register(app) -> None:
         message = exc.description or exc.name
         if status in DESCRIPTIONS and exc.description == type(exc).description:
             message = gettext(DESCRIPTIONS[status])
-        return error_response(status, CODES.get(status, "error"), message)
+        body, status = error_response(status, CODES.get(status, "error"), message)
+        return body, status, _protocol_headers(exc)
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)

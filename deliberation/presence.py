@@ -1,5 +1,6 @@
-"""Who is viewing a version: the "N people viewing" count of a Socket.IO room; and which sockets a
-signed-in user has open, in every process, so that signing out everywhere can close them.
+"""Who is viewing a version: the "N people viewing" count of a Socket.IO room; which sockets a
+signed-in user has open, in every process, so that signing out everywhere can close them; and who is in
+each live room, so that a change of who may read it can take the others out (`realtime.access`).
 
 A socket joins as a person: a signed-in user by id (two tabs are one person), an anonymous reader by
 socket id. The count is of distinct people. A user's sockets are kept the same way, in a room of their
@@ -76,29 +77,50 @@ class Presence:
             self._shared(remove)
         return rooms
 
+    def remove(self, room: str, sids) -> None:
+        """Take sockets out of one room, whichever process holds them (their rights to it have gone)."""
+        sids = set(sids)
+        with self._lock:
+            for sid in sids:
+                self._local.get(room, {}).pop(sid, None)
+        if self._redis is not None and sids:
+            def remove(r):
+                fields = [field for field in r.hkeys(self._room_key(room)) if field.split(":", 1)[1] in sids]
+                if fields:
+                    r.hdel(self._room_key(room), *fields)
+            self._shared(remove)
+
     def count(self, room: str) -> int:
         """Distinct people in the room."""
         return len(set(self.sockets(room).values()))
 
     def sockets(self, room: str) -> dict[str, str]:
         """The sockets in the room, whichever process holds them: socket id -> person."""
-        if self._redis is not None:
-            shared = self._shared(lambda r: self._shared_sockets(r, room))
+        return self.sockets_in([room])[room]
+
+    def sockets_in(self, rooms: list[str]) -> dict[str, dict[str, str]]:
+        """`sockets` of several rooms, in one round trip to Redis: room -> socket id -> person."""
+        if self._redis is not None and rooms:
+            shared = self._shared(lambda r: self._shared_sockets_in(r, rooms))
             if shared is not None:
                 return shared
         with self._lock:
-            return dict(self._local[room])
+            return {room: dict(self._local.get(room, {})) for room in rooms}
 
     # Redis ----------------------------------------------------------------------------------------
-    def _shared_sockets(self, r, room: str) -> dict[str, str]:
-        entries = r.hgetall(self._room_key(room))
-        processes = sorted({field.split(":", 1)[0] for field in entries})
+    def _shared_sockets_in(self, r, rooms: list[str]) -> dict[str, dict[str, str]]:
+        pipe = r.pipeline()
+        for room in rooms:
+            pipe.hgetall(self._room_key(room))
+        entries = dict(zip(rooms, pipe.execute()))
+        processes = sorted({field.split(":", 1)[0] for fields in entries.values() for field in fields})
         alive = dict(zip(processes, r.mget([self._alive_key(p) for p in processes]))) if processes else {}
-        ghosts = [field for field in entries if not alive.get(field.split(":", 1)[0])]
-        if ghosts:  # sockets of a process that stopped refreshing its key
-            r.hdel(self._room_key(room), *ghosts)
-        return {field.split(":", 1)[1]: person for field, person in entries.items()
-                if alive.get(field.split(":", 1)[0])}
+        for room, fields in entries.items():
+            ghosts = [field for field in fields if not alive.get(field.split(":", 1)[0])]
+            if ghosts:  # sockets of a process that stopped refreshing its key
+                r.hdel(self._room_key(room), *ghosts)
+        return {room: {field.split(":", 1)[1]: person for field, person in fields.items()
+                       if alive.get(field.split(":", 1)[0])} for room, fields in entries.items()}
 
     def _shared(self, operation):
         try:

@@ -1,22 +1,21 @@
-"""What happens around every request: one commit, realtime events after it, and security headers."""
+"""What happens around every request: one commit, realtime events and the token's last-use stamp after it,
+and security headers."""
 import secrets
 
-from flask import g, request
+from flask import g, request, session
 
 from .extensions import db
 from .realtime import discard_events, flush_events
-
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'; form-action 'self'"
-)
+from .security.headers import HSTS, NO_STORE, SECURITY_HEADERS, HeadersMiddleware
+from .security.tokens import stamp_token_use
+from .text_input import refuse_forbidden_text
 
 
 def register(app) -> None:
     @app.before_request
     def start_request():
         g.request_id = secrets.token_hex(8)
+        refuse_forbidden_text()
 
     @app.after_request
     def commit_request(response):
@@ -31,14 +30,24 @@ def register(app) -> None:
             if used:
                 db.session.rollback()
             discard_events()
+        stamp_token_use()  # in a transaction of its own: a read request writes nothing in its own
         return response
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if request.is_secure:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+            response.headers["Strict-Transport-Security"] = HSTS
+        if _signed_in() and request.endpoint != "static":
+            response.headers["Cache-Control"] = NO_STORE
         return response
+
+    # Socket.IO's polling answers come from Engine.IO's WSGI app, which Flask's after_request never sees.
+    app.wsgi_app = HeadersMiddleware(app.wsgi_app)
+
+
+def _signed_in() -> bool:
+    """Whether the answer is someone's: a session with a user, or an API token (valid or not), without
+    loading the user from the database for it."""
+    return "_user_id" in session or request.headers.get("Authorization", "").startswith("Bearer ")

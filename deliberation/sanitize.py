@@ -26,6 +26,7 @@ import bleach
 from bleach.html5lib_shim import Filter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from .numbers import whole_number
 
 MAX_BODY_CHARS = 20_000
 
@@ -48,7 +49,7 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
         return name in ("href", "title", "rel")
     if tag == "ol":
-        return name == "start" and value.isdigit()
+        return name == "start" and whole_number(value) is not None
     if tag == "span":
         return (name == "class" and value == "mention") or name == "title"
     return False

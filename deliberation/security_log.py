@@ -78,12 +78,14 @@ def _discard_recorded(session, *_args) -> None:
 
 def init_security_log(app) -> None:
     log.setLevel(logging.INFO)
-    # An unconfigured process (gunicorn, flask run) gets JSON lines on stderr; where logging is already
-    # configured (tests, a host's setup), the lines go to its handlers instead.
+    # An unconfigured process (gunicorn, python app.py) gets JSON lines on stderr, and only there: a
+    # logging set-up made later (Alembic's, while migrating) would otherwise print each line twice. Where
+    # logging is already configured (tests, a host's setup), the lines go to its handlers instead.
     if not log.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
+        log.propagate = False
     if not event.contains(Session, "after_flush", _collect_recorded):
         event.listen(Session, "after_flush", _collect_recorded)
         event.listen(Session, "after_commit", _log_recorded)

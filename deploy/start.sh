@@ -9,6 +9,7 @@ first_port=${2:-8001}
 : "${DATABASE_URL:?set DATABASE_URL (PostgreSQL) for production}"
 : "${REDIS_URL:?set REDIS_URL: several processes share Socket.IO messages and rate limits through Redis}"
 : "${SECRET_KEY:?set SECRET_KEY: every process must sign sessions with the same key}"
+: "${BASE_URL:?set BASE_URL to the public address (https://...): absolute links are built on it, never on the Host header}"
 export LOAD_DEMO=${LOAD_DEMO:-0} SOCKETIO_ASYNC_MODE=gevent BEHIND_PROXY=1
 python=${PYTHON:-.venv/bin/python}
 

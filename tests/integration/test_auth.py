@@ -170,6 +170,25 @@ def test_sign_out_everywhere_also_ends_remembered_devices(app, client, world):
     assert laptop.get("/account").status_code == 302
 
 
+def test_changing_the_password_ends_remembered_devices_and_keeps_this_one(app, client, world):
+    client.post("/sign-in", data={"email": world.member.email, "password": PASSWORD, "remember": "y",
+                                  "csrf_token": csrf_token(client, "/sign-in")})
+    laptop = app.test_client()
+    laptop.set_cookie("remember_token", client.get_cookie("remember_token").value, domain="localhost")
+    assert laptop.get("/account").status_code == 200
+    changed = client.post("/account/password", data={"current": PASSWORD, "password": "a-new-long-password",
+                                                     "confirm": "a-new-long-password",
+                                                     "csrf_token": csrf_token(client, "/account")})
+    assert changed.status_code == 302
+    page = client.get("/account").get_data(as_text=True)
+    assert "You are signed out on every other device." in page and "Your API tokens still work" in page
+    assert laptop.get("/account").status_code == 302
+    # This browser is still remembered, with the new sign-in: without its session it signs in again.
+    again = app.test_client()
+    again.set_cookie("remember_token", client.get_cookie("remember_token").value, domain="localhost")
+    assert again.get("/account").status_code == 200
+
+
 def test_tokens_are_listed_by_prefix_and_stored_only_as_digests(app, client, world):
     import hashlib
 

@@ -27,6 +27,11 @@ def assert_secure_headers(response, where):
     assert response.headers["X-Content-Type-Options"] == "nosniff", where
     assert response.headers["Referrer-Policy"] in ("same-origin", "no-referrer", "strict-origin"), where
     assert response.headers["X-Frame-Options"] == "DENY", where
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", where
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin", where
+    features = dict(part.strip().split("=", 1) for part in response.headers["Permissions-Policy"].split(","))
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= features.keys(), where
+    assert set(features.values()) == {"()"}, where  # every listed feature is off, for every origin
 
 
 def _plain_get_urls(app):
@@ -55,6 +60,47 @@ def test_signed_in_pages_carry_the_headers(client, world):
     sign_in(client, world.chair)
     for url in ("/account", f"/groups/{world.group.slug}/members", f"/documents/{world.document.id}/versions/1"):
         assert_secure_headers(client.get(url), url)
+
+
+def test_signed_in_answers_are_never_stored(app, client, world):
+    """A shared computer's cache or back button must not show one person's pages or tokens to the next."""
+    from ..conftest import sign_in
+    from .version_helpers import api_token as token_headers
+
+    public = f"/documents/{world.document.id}/versions/1"
+    assert "no-store" not in client.get(public).headers.get("Cache-Control", "")  # the public cache may keep it
+    sign_in(client, world.chair)
+    for url in ("/account", public, f"/groups/{world.group.slug}", "/no/such/page"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+    token_client = app.test_client()
+    headers = token_headers(app, world.member)
+    for url in (f"/api/v1/documents/{world.document.id}", "/api/v1/documents/999999"):
+        assert token_client.get(url, headers=headers).headers["Cache-Control"] == "no-store", url
+
+
+def test_socket_polling_answers_carry_the_headers(client):
+    """Engine.IO answers the polling transport itself, below Flask: its answers need the headers too."""
+    handshake = client.get(SOCKET_HANDSHAKE, headers={"Origin": "http://localhost"})
+    assert handshake.status_code == 200 and handshake.data.startswith(b"0{")
+    assert_secure_headers(handshake, "handshake")
+    assert handshake.headers["Cache-Control"] == "no-store"
+    refused = client.get(SOCKET_HANDSHAKE, headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 400
+    assert_secure_headers(refused, "refused handshake")
+
+
+def test_signing_out_clears_the_sites_data_in_the_browser(client, world):
+    from ..conftest import csrf_token, sign_in
+
+    sign_in(client, world.member)
+    response = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 302
+    assert {part.strip() for part in response.headers["Clear-Site-Data"].split(",")} == {'"cache"', '"storage"'}
+    assert client.get("/account").status_code == 302  # and the session is over
+    # A sign-out that did not happen (no CSRF token) clears nothing.
+    sign_in(client, world.member)
+    assert "Clear-Site-Data" not in client.post("/sign-out").headers
 
 
 def test_no_inline_script_in_pages(client, world):

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from deliberation.extensions import db, socketio
 from deliberation.models import (
     Clause, Comment, CommentAnchor, EligibleVoter, Membership, Notification, Position, Round, RoundItem,
-    Support, Version,
+    SavedSearch, Support, Version, WorkingDraft,
 )
-from deliberation.realtime import round_room, version_room
+from deliberation.realtime import draft_room, round_room, version_room
 from deliberation.services.accounts import create_token
 from deliberation.services.groups import invite
 
@@ -25,8 +25,9 @@ from ..conftest import csrf_token, sign_in
 from .hardening_support import snapshot
 
 # Arguments that are not ids: a version number is only meaningful with its document, the invitation
-# secret is a credential (tested in test_auth), the static file name is public.
-NOT_IDS = {"number", "token", "filename"}
+# secret is a credential (tested in test_auth), the static file name is public, a working-draft tool's
+# name (split, merge, ...) follows the draft's document and clause.
+NOT_IDS = {"number", "token", "filename", "action"}
 SKIPPED_ENDPOINTS = {"static", "auth.accept"}
 # Socket events that take no id.
 ID_LESS_EVENTS = {"connect", "disconnect"}
@@ -74,7 +75,10 @@ def ids(app, world):
         invitation, _secret = invite(other_chair, db.session.merge(world.other_group), "x@example.org", "observer", None)
         token, _plain = create_token(other_chair, "theirs")
         notification = Notification(user_id=other_chair.id, kind="reply", comment_id=theirs.comment.id)
-        db.session.add(notification)
+        draft = WorkingDraft(document_id=world.other_document.id, base_version_id=theirs.version.id,
+                             created_by_id=other_chair.id)
+        saved = SavedSearch(user_id=other_chair.id, query="encryption")
+        db.session.add_all([notification, draft, saved])
         db.session.commit()
         foreign = {
             "slug": world.other_group.slug, "document_id": world.other_document.id, "number": 1,
@@ -83,10 +87,11 @@ def ids(app, world):
             "round_id": theirs.round.id, "item_id": theirs.item.id, "position_id": theirs.position.id,
             "support_id": theirs.support.id, "invitation_id": invitation.id, "membership_id": other_membership.id,
             "token_id": token.id, "notification_id": notification.id, "user_id": other_chair.id,
+            "draft_id": draft.id, "saved_id": saved.id, "action": "split",
         }
         own = {"slug": world.group.slug, "document_id": world.document.id, "number": 1, "key": mine.clause.key,
                "version_id": mine.version.id, "a": mine.version.id, "clause_id": mine.clause.id,
-               "round_id": mine.round.id, "comment_id": mine.comment.id, "root_id": mine.comment.id}
+               "round_id": mine.round.id, "comment_id": mine.comment.id, "root_id": mine.comment.id, "action": "split"}
     return own, foreign
 
 
@@ -171,6 +176,7 @@ def test_socket_events_refuse_foreign_ids(without_message_queue, app, world, ids
     # Whatever the answers said, the socket must not be in the other group's rooms.
     socketio.emit("probe", {"secret": True}, to=version_room(foreign["version_id"]))
     socketio.emit("probe", {"secret": True}, to=round_room(foreign["round_id"]))
+    socketio.emit("probe", {"secret": True}, to=draft_room(foreign["draft_id"]))
     assert not [m for m in socket.get_received() if m["name"] == "probe"]
     socket.disconnect()
 

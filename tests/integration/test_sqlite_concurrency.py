@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 
 from deliberation.extensions import db
 from deliberation.models import (
-    Comment, Invitation, Position, PositionHistory, RecordEvent, Round, RoundItem, Version,
+    ApiToken, Clause, Comment, Invitation, Position, PositionHistory, RecordEvent, Round, RoundItem, Version,
 )
 from deliberation.models._base import utcnow
 from deliberation.services.accounts import create_token
@@ -175,3 +175,95 @@ def test_readers_of_a_round_past_its_time_close_it_once(app):
         round_ = db.session.get(Round, round_id)
         assert round_.status == "closed" and round_.closed_at == round_.closes_at
         assert verify_chain().ok
+
+
+TOKEN_READS_EACH = 8
+PAGE_READS_EACH = 4
+
+
+def test_token_reads_and_signed_in_pages_beside_writers_never_fail(app, world):
+    """A small group at work: two members post comments while others read the discussion with API tokens
+    and load pages signed in with a cookie. Not one answer may fail: a token read used to write its
+    last-use stamp in its read transaction, and one in five failed with 503 while others wrote."""
+    with app.app_context():
+        members = [db.session.merge(user) for users in world.members.values() for user in users]
+        tokens = [create_token(member)[1] for member in members[:6]]
+        version_id = world.document.current_version_id
+        clause_ids = list(db.session.scalars(select(Clause.id).where(Clause.version_id == version_id)))
+        db.session.commit()
+    writers, readers = tokens[:2], tokens[2:]
+
+    def post_comments(client, token, fail):
+        for n in range(COMMENTS_EACH):
+            response = client.post(f"/api/v1/clauses/{clause_ids[n % len(clause_ids)]}/comments",
+                                   headers={"Authorization": f"Bearer {token}"}, json={"body": f"Comment {n}."})
+            if response.status_code != 201:
+                fail(f"POST comment: {response.status_code} {response.data[:200]!r}")
+
+    def read_comments(client, token, fail):
+        for n in range(TOKEN_READS_EACH):
+            url = f"/api/v1/clauses/{clause_ids[n % len(clause_ids)]}/comments"
+            response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+            if response.status_code != 200:
+                fail(f"GET {url} with a token: {response.status_code} {response.data[:200]!r}")
+
+    def load_pages(client, fail):
+        for url in [f"/documents/{world.document.id}/versions/1", "/notifications"] * (PAGE_READS_EACH // 2):
+            response = client.get(url)
+            if response.status_code != 200:
+                fail(f"GET {url} signed in: {response.status_code} {response.data[:200]!r}")
+
+    jobs = [(post_comments, app.test_client(), token) for token in writers]
+    jobs += [(read_comments, app.test_client(), token) for token in readers]
+    jobs += [(load_pages, sign_in(app.test_client(), user)) for user in (world.chair, world.observer)]
+    failures = run_together(jobs, "client", timeout=120)
+    assert not failures, "\n".join(failures)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Comment).where(
+            Comment.version_id == version_id)) == len(writers) * COMMENTS_EACH
+        used = db.session.scalars(select(ApiToken.last_used_at).where(ApiToken.prefix.in_(
+            [token[:10] for token in tokens]))).all()
+        assert sum(stamp is not None for stamp in used) == len(writers) + len(readers)
+
+
+def test_an_api_read_with_a_token_survives_a_write_that_lands_while_it_reads(app, world):
+    """Found by the two-worker fuzz run: a GET with a token noted the token's use from its read transaction;
+    when another request had written since that transaction began, SQLite refused the note ("database is
+    locked", whatever the busy timeout) and the read answered 503. Here another connection writes exactly
+    then: just before the note is written, if it can (it cannot once the note takes the write lock first)."""
+    import sqlite3
+
+    import pytest
+    from sqlalchemy import event
+
+    from .version_helpers import api_token
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's snapshots; PostgreSQL waits for the row lock instead")
+    headers = api_token(app, world.member)
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    client.get(f"/api/v1/documents/{world.document.id}", headers=headers)  # the token is noted as used once
+
+    def write_meanwhile(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE API_TOKENS"):
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("UPDATE users SET name = name || '.' WHERE id = ?", (world.observer.id,))
+            except sqlite3.OperationalError:
+                pass  # the note holds the write lock: nothing can land in between
+            finally:
+                other.close()
+
+    with app.app_context():
+        from deliberation.models import ApiToken
+        db.session.execute(update(ApiToken).values(last_used_at=None))  # due for a new note
+        db.session.commit()
+    event.listen(engine, "before_cursor_execute", write_meanwhile)
+    try:
+        response = client.get(f"/api/v1/documents/{world.document.id}", headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", write_meanwhile)
+    assert response.status_code == 200, response.get_json()

@@ -1,7 +1,8 @@
 """Two application processes (gunicorn + gevent, as in production) sharing PostgreSQL and Redis:
 a Socket.IO client connected to the first receives the events caused by requests to the second, and
 counts the viewers connected to either (each person once); signing out everywhere through the second
-closes the user's socket held by the first.
+closes the user's socket held by the first; a document made private through the second takes the
+first's readers who may no longer read out of its rooms.
 
 Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); `.ci/run` runs the suite with both set.
 """
@@ -190,3 +191,47 @@ def test_signing_out_everywhere_closes_sockets_held_by_another_process(cluster, 
                               allow_redirects=False, timeout=10)
     assert response.status_code == 302
     _wait_for(lambda: not client.connected, "the disconnect of the signed-out socket")
+
+
+def test_a_document_made_private_through_one_process_takes_readers_out_of_rooms_in_the_other(cluster, clients):
+    """An anonymous reader on the first process follows two public documents; the chair makes one private
+    through the second. The reader leaves that document's rooms (and is told), stays connected, and keeps
+    hearing the other document: a comment on each, posted in that order through one process, reaches it
+    in that order, so the second arriving alone shows the first was not sent to it."""
+    app, first_url, second_url = cluster
+    with app.app_context():
+        factory = Factory()
+        world = factory.world()
+        group, chair = db.session.merge(world.group), db.session.merge(world.chair)
+        other_version = factory.document(group, chair, title="Still public").current_version_id
+        _row, member_token = create_token(db.session.merge(world.member))
+        db.session.commit()
+    version_id = world.document.current_version_id
+    lost: list[dict] = []
+    comments: list[str] = []
+    reader = clients()
+    reader.on("access_lost", lost.append)
+    reader.on("comment_created", lambda data: comments.append(data["body"]))
+    reader.connect(first_url, transports=["websocket"])
+    for joined in (version_id, other_version):
+        assert reader.call("join", {"version_id": joined}, timeout=10)["ok"] is True
+
+    chair_browser = _signed_in(second_url, world.chair.email)
+    url = f"{second_url}/documents/{world.document.id}/settings"
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', chair_browser.get(url, timeout=10).text).group(1)
+    response = chair_browser.post(url, data={"title": world.document.title, "csrf_token": token},
+                                  allow_redirects=False, timeout=10)  # "public" unticked
+    assert response.status_code == 302, response.text[:500]
+    _wait_for(lambda: len(lost) == 2, "the reader taken out of the document's two rooms")
+    assert sorted(event["room"] for event in lost) == ["comments", "version"]
+    assert {event["version_id"] for event in lost} == {version_id}
+    assert reader.connected
+
+    for target, body in ((version_id, "Members only now."), (other_version, "On the public one.")):
+        clause = requests.get(f"{second_url}/api/v1/versions/{target}", timeout=10,
+                              headers={"Authorization": f"Bearer {member_token}"}).json()["clauses"][0]
+        posted = requests.post(f"{second_url}/api/v1/clauses/{clause['id']}/comments", json={"body": body},
+                               headers={"Authorization": f"Bearer {member_token}"}, timeout=10)
+        assert posted.status_code == 201, posted.text
+    _wait_for(lambda: comments, "the comment on the public document")
+    assert comments == ["On the public one."]

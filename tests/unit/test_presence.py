@@ -91,3 +91,28 @@ def test_in_memory_a_user_s_sockets_are_listed():
     presence.join("version:1", "a", "user:1")
     assert presence.sockets("user:1") == {"a": "session"}
     assert sorted(presence.leave("a")) == ["user:1", "version:1"] and presence.sockets("user:1") == {}
+
+
+def test_in_memory_sockets_are_taken_out_of_one_room():
+    presence = Presence()
+    for sid, person in (("a", "user:1"), ("b", "socket:b")):
+        presence.add("version:1", sid, person)
+        presence.add("comments:1", sid, person)
+    presence.remove("comments:1", ["b", "nobody"])
+    assert presence.sockets_in(["version:1", "comments:1", "round:9"]) == {
+        "version:1": {"a": "user:1", "b": "socket:b"}, "comments:1": {"a": "user:1"}, "round:9": {}}
+
+
+def test_with_redis_any_process_takes_sockets_out_of_a_room(shared):
+    """A change of rights committed in one process takes out sockets another process holds."""
+    first, second = shared
+    first.add("comments:1", "a", "user:1")
+    second.add("comments:1", "b", "socket:b")
+    second.add("version:1", "b", "socket:b")
+    assert first.sockets_in(["comments:1", "version:1"]) == {
+        "comments:1": {"a": "user:1", "b": "socket:b"}, "version:1": {"b": "socket:b"}}
+    first.remove("comments:1", ["b"])
+    assert second.sockets_in(["comments:1", "version:1"]) == {"comments:1": {"a": "user:1"},
+                                                              "version:1": {"b": "socket:b"}}
+    second.leave("b")
+    assert first.sockets_in(["comments:1", "version:1"]) == {"comments:1": {"a": "user:1"}, "version:1": {}}
