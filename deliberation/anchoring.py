@@ -12,6 +12,7 @@ text finds the ends of spans within the error budget, a reverse pass from each e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from .numbers import whole_number
 
 CONTEXT_CHARS = 32
 MAX_QUOTE_CHARS = 2000
@@ -142,10 +143,9 @@ def _offset_input(data: dict, key: str) -> int | None:
     value = data.get(key)
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
+    number = whole_number(value)
+    if number is not None:
+        return number
     raise SelectorError(f"The quote's {key} must be a whole number, zero or more.")
 
 

@@ -6,10 +6,9 @@ from ..models import Document, Version
 from ..security import Permission, require
 from ..services import versions as version_service
 from ..services.compare import compare_versions
-from ..services.errors import NotFound, TooLarge
+from ..services.errors import NotFound
 from . import bp
-from .documents import MAX_SOURCE_BYTES
-from .helpers import field, json_body, load
+from .helpers import field, json_body, load, sized_source
 from .openapi import INT, NULLABLE_INT, NULLABLE_STR, STR, describe, errors, id_param, json_response, obj, ref
 from .version_serializers import comparison_json, published_json
 
@@ -19,13 +18,11 @@ def publish_version(document_id: int):
     document = load(Document, document_id)
     require(current_user, Permission.MANAGE_DOCUMENTS, document)
     data = json_body()
-    source = field(data, "source", str)
-    if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
-        raise TooLarge("The draft is larger than 2 MB.", field="source")
+    source = sized_source(data)
     matches = field(data, "matches", list, required=False)
     version, plan = version_service.publish_version(
         current_user, document, fmt=field(data, "format", str), source=source, predecessor_ids=matches,
-        label=field(data, "label", str, required=False, default=""))
+        label=field(data, "label", str, required=False, default=""), edits=field(data, "edits", list, required=False))
     return jsonify(published_json(version, plan)), 201
 
 

@@ -76,7 +76,20 @@ class Version(db.Model):
         return self.status in ("open", "endorsement")
 
 
-class Clause(db.Model):
+class CitedClause:
+    """How a clause (of a version, or of a working draft) is cited and linked."""
+
+    @property
+    def label(self) -> str:
+        """How people cite the clause: "1.1", "Preamble", or the heading when unnumbered."""
+        return self.number or self.heading or f"¶{self.position + 1}"
+
+    @property
+    def anchor(self) -> str:
+        return f"clause-{self.key}"
+
+
+class Clause(CitedClause, db.Model):
     __tablename__ = "clauses"
     __table_args__ = (
         UniqueConstraint("version_id", "position"),
@@ -98,12 +111,3 @@ class Clause(db.Model):
     change: Mapped[str] = mapped_column(String(10), default="new")  # unchanged | changed | new
 
     version = relationship("Version", back_populates="clauses", lazy="raise_on_sql")
-
-    @property
-    def label(self) -> str:
-        """How people cite the clause: "1.1", "Preamble", or the heading when unnumbered."""
-        return self.number or self.heading or f"¶{self.position + 1}"
-
-    @property
-    def anchor(self) -> str:
-        return f"clause-{self.key}"

@@ -87,10 +87,15 @@ def compare_versions(old: Version, new: Version) -> Comparison:
         (old_clauses if clause.version_id == old.id else new_clauses).append(clause)
     if old.id == new.id:
         new_clauses = old_clauses
+    return Comparison(old, new, pair_clauses(old_clauses, new_clauses))
+
+
+def pair_clauses(old_clauses: list, new_clauses: list) -> list[ClauseDiff]:
+    """Rows pairing two clause lists by key (clauses of versions, or of a working draft), in the new
+    list's reading order, each removed clause after the row of the nearest earlier old clause kept."""
     old_by_key = {clause.key: clause for clause in old_clauses}
     new_keys = {clause.key for clause in new_clauses}
-    # Removed clauses go after the row of the nearest earlier old clause that is still there.
-    after: dict[str | None, list[Clause]] = {}
+    after: dict[str | None, list] = {}
     previous_key = None
     for clause in old_clauses:
         if clause.key in new_keys:
@@ -101,4 +106,4 @@ def compare_versions(old: Version, new: Version) -> Comparison:
     for clause in new_clauses:
         rows.append(_diff(old_by_key.get(clause.key), clause))
         rows += [_diff(removed, None) for removed in after.get(clause.key, [])]
-    return Comparison(old, new, rows)
+    return rows

@@ -3,7 +3,8 @@
 When a version is published, every thread on the previous version (written there, or carried there
 from an earlier version) is placed on the successor of its clause with `anchoring.resolve_selector`,
 following DOMAIN.md section 4: a `CommentAnchor` row says where it landed (exact, fuzzy with its score,
-or orphaned). Comments on a whole clause follow the successor clause. A thread whose clause was removed
+or orphaned; an amendment applied in a working draft lands as `applied` on the clause it changed).
+Comments on a whole clause follow the successor clause. A thread whose clause was removed
 is orphaned beside the nearest clause that survived. Orphans are not carried further: they wait in the
 chair's list to be re-attached to a clause or closed. The comment itself never changes, so its thread
 still reads as written on its original version; the discussions of later versions read these rows
@@ -85,27 +86,51 @@ def _fallbacks(old_clauses: list[Clause], successors: dict[int, Clause], first: 
     return places
 
 
-def reanchor_annotations(actor, previous: Version, new_clauses: list[Clause]) -> dict[str, int]:
-    """Place every thread of `previous` on the new version's clauses; returns counts by status."""
-    counts = {"exact": 0, "fuzzy": 0, "orphaned": 0}
+def _best_place(selector: Selector | None, candidates: list[Clause]) -> tuple[Clause, Anchor]:
+    """Among the clauses that continue a split clause, the one where the quote is found best."""
+    placed = [(clause, place_annotation(selector, clause.text)) for clause in candidates]
+    found = [pair for pair in placed if pair[1].status != "orphaned"]
+    exact = [pair for pair in found if pair[1].status == "exact"]
+    if exact:
+        return exact[0]
+    if found:
+        return max(found, key=lambda pair: pair[1].score or 0)
+    return candidates[0], ORPHAN
+
+
+def reanchor_annotations(actor, previous: Version, new_clauses: list[Clause], *,
+                         successors: dict[int, list[Clause]] | None = None,
+                         applied: dict[int, tuple[Clause, Selector | None]] | None = None) -> dict[str, int]:
+    """Place every thread of `previous` on the new version's clauses; returns counts by status.
+
+    `successors`, from a working draft, is the exact predecessor map (old clause id -> the new clauses
+    that continue it; a split clause has two); without it each new clause's `predecessor_id` is used.
+    `applied` places the threads of amendments applied in the working draft (root comment id -> the
+    new clause and the selector of the applied words) with status `applied`."""
+    counts = {"exact": 0, "fuzzy": 0, "orphaned": 0}  # and "applied" when there are any
     threads = _threads_on(previous)
     if not threads or not new_clauses:
         return counts
     old_clauses = list(db.session.scalars(select(Clause).where(Clause.version_id == previous.id)
                                           .order_by(Clause.position)))
     old_text = {clause.id: clause.text for clause in old_clauses}
-    successors = {clause.predecessor_id: clause for clause in new_clauses if clause.predecessor_id}
-    places = _fallbacks(old_clauses, successors, new_clauses[0])
+    if successors is None:
+        successors = {clause.predecessor_id: [clause] for clause in new_clauses if clause.predecessor_id}
+    places = _fallbacks(old_clauses, {old: clauses[0] for old, clauses in successors.items()}, new_clauses[0])
+    applied = applied or {}
     rows = []
     for thread in threads:
-        successor = successors.get(thread.clause_id)
-        if successor is None:
-            anchor = ORPHAN  # the clause is gone: wait beside the nearest surviving clause
-        elif successor.text == old_text[thread.clause_id] and thread.selector is not None:
-            anchor = Anchor("exact", thread.selector, None)  # unchanged text: the very same place
+        candidates = successors.get(thread.clause_id, [])
+        if thread.comment_id in applied:
+            successor, selector = applied[thread.comment_id]
+            anchor = Anchor("applied", selector, None)
+        elif not candidates:
+            successor, anchor = None, ORPHAN  # the clause is gone: wait beside the nearest surviving clause
+        elif len(candidates) == 1 and candidates[0].text == old_text[thread.clause_id] and thread.selector:
+            successor, anchor = candidates[0], Anchor("exact", thread.selector, None)  # unchanged: same place
         else:
-            anchor = place_annotation(thread.selector, successor.text)
-        counts[anchor.status] += 1
+            successor, anchor = _best_place(thread.selector, candidates)
+        counts[anchor.status] = counts.get(anchor.status, 0) + 1
         rows.append(_anchor_row(thread.comment_id, successor or places[thread.clause_id], anchor))
     db.session.add_all(rows)
     db.session.flush()

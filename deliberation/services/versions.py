@@ -69,15 +69,17 @@ def current_version(document: Document) -> Version:
     return version
 
 
-def plan_version(document: Document, fmt: str, source: str, predecessor_ids: list | None = None) -> VersionPlan:
-    """Parse the revised draft and match it to the current version; nothing is written.
+def plan_version(document: Document, fmt: str, source: str, predecessor_ids: list | None = None,
+                 edits: list | None = None) -> VersionPlan:
+    """Parse the revised draft, apply the chair's preview edits and match it to the current version;
+    nothing is written.
 
-    `predecessor_ids`, when given, is the chair's matching: for each new clause in reading order the id
-    of a clause of the current version, or None for a new clause.
+    `predecessor_ids`, when given, is the chair's matching: for each new clause in reading order (after
+    the edits) the id of a clause of the current version, or None for a new clause.
     """
     ensure_not_archived(document)
     previous = current_version(document)
-    _title, flat = preview_draft(fmt, source)
+    _title, flat = preview_draft(fmt, source, edits)
     old = version_clauses(previous)
     new_texts = [ClauseText(parsed.number, parsed.heading, parsed.text) for parsed, _d, _p in flat]
     if predecessor_ids is None:
@@ -120,41 +122,63 @@ def _label(parsed: ParsedClause, index: int) -> str:
     return parsed.number or parsed.heading or f"¶{index + 1}"
 
 
-def publish_version(actor, document: Document, *, fmt: str, source: str, predecessor_ids: list | None = None,
-                    label: str = "") -> tuple[Version, VersionPlan]:
-    """Publish the revised draft as the document's next version (open for comment)."""
-    # Two chairs publishing at once must not both revise the same current version.
+def lock_current_version(document: Document) -> Version:
+    """Lock the document row (two chairs publishing at once must not both revise the same current
+    version) and return its current version, read again under the lock."""
     db.session.execute(select(Document.id).where(Document.id == document.id).with_for_update())
     db.session.refresh(document)
-    plan = plan_version(document, fmt, source, predecessor_ids)
-    previous = plan.previous
+    return current_version(document)
+
+
+def refuse_if_round_open(previous: Version) -> None:
     running = open_round_of(previous)
     if running is not None:
         close_due_rounds([running])  # a round past its closing time closes now, as on the round pages
     if running is not None and running.status == "open":
         raise Conflict("An endorsement round is open on version %(number)s; close it before publishing a new "
                        "version.", number=previous.number)
+
+
+def new_version(actor, document: Document, *, fmt: str, source: str, label: str) -> Version:
+    """The next version row of the document (open for comment), flushed, without its clauses."""
     number = (db.session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
     version = Version(document_id=document.id, number=number, status="open", source_format=fmt, source=source,
                       label=clean_text(label, "label", required=False, max_length=120) or f"Discussion draft {number}",
                       created_by_id=actor.id)
     db.session.add(version)
     db.session.flush()
+    return version
+
+
+def supersede(actor, document: Document, previous: Version, version: Version, clauses: list[Clause],
+              counts: dict[str, int], **payload) -> None:
+    """Make `version` current, supersede `previous`, write `version.published` and tell the previous
+    version's readers. The caller then carries the annotations over (`reanchor_annotations`)."""
+    if previous.status not in KEEPS_STATUS:
+        previous.status = "superseded"
+    document.current_version_id = version.id
+    db.session.flush()
+    append_event("version.published", actor=actor, subject=version, working_group_id=document.working_group_id,
+                 document_id=document.id, public=document.public,
+                 payload={"number": version.number, "label": version.label, "clauses": len(clauses),
+                          "previous": previous.number, "changes": counts, **payload})
+    event = {"document_id": document.id, "version_id": version.id, "number": version.number, "label": version.label}
+    queue_event("version_published", event, version_room(previous.id))
+
+
+def publish_version(actor, document: Document, *, fmt: str, source: str, predecessor_ids: list | None = None,
+                    label: str = "", edits: list | None = None) -> tuple[Version, VersionPlan]:
+    """Publish the revised draft as the document's next version (open for comment)."""
+    lock_current_version(document)
+    plan = plan_version(document, fmt, source, predecessor_ids, edits)
+    previous = plan.previous
+    refuse_if_round_open(previous)
+    version = new_version(actor, document, fmt=fmt, source=source, label=label)
     clauses = plan.published = _add_clauses(version, plan.flat)
     for clause, match in zip(clauses, plan.matches):
         clause.change = match.change
         if match.predecessor is not None:
             clause.key, clause.predecessor_id = match.predecessor.key, match.predecessor.id
-    if previous.status not in KEEPS_STATUS:
-        previous.status = "superseded"
-    document.current_version_id = version.id
-    db.session.flush()
-    counts = plan.counts()
-    append_event("version.published", actor=actor, subject=version, working_group_id=document.working_group_id,
-                 document_id=document.id, public=document.public,
-                 payload={"number": number, "label": version.label, "clauses": len(clauses),
-                          "previous": previous.number, "changes": counts})
+    supersede(actor, document, previous, version, clauses, plan.counts())
     reanchor_annotations(actor, previous, clauses)
-    event = {"document_id": document.id, "version_id": version.id, "number": number, "label": version.label}
-    queue_event("version_published", event, version_room(previous.id))
     return version, plan

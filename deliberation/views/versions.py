@@ -1,9 +1,10 @@
-"""Versions: importing a revised draft (paste or upload -> preview with the clause matching -> publish),
+"""Versions: importing a revised draft (paste or upload -> preview with the clause matching, corrected there -> publish),
 comparing any two versions inline or side by side, and the chair's list of orphaned annotations."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..numbers import whole_number
 from ..models import CommentAnchor
 from ..security import Permission
 from ..services import reanchor as reanchor_service
@@ -11,7 +12,7 @@ from ..services import versions as version_service
 from ..services.compare import compare_versions
 from ..services.documents import document_versions
 from ..services.errors import Invalid, ServiceError
-from .documents import _submitted_source
+from . import import_preview as preview
 from .forms import EmptyForm
 from .helpers import form_error, load_document, load_version
 from .version_forms import NewVersionForm, ReattachForm
@@ -25,9 +26,9 @@ def _submitted_matches() -> list[int | None]:
     matches, index = [], 0
     while f"match-{index}" in request.form:
         value = request.form[f"match-{index}"]
-        if value != "new" and not value.isdigit():
+        if value != "new" and whole_number(value) is None:
             raise Invalid("Choose a predecessor or “new” for every clause.", field="matches")
-        matches.append(None if value == "new" else int(value))
+        matches.append(None if value == "new" else whole_number(value))
         index += 1
     return matches
 
@@ -36,37 +37,55 @@ def _submitted_matches() -> list[int | None]:
 def new_version(document_id: int):
     document = load_document(document_id, Permission.MANAGE_DOCUMENTS)
     form = NewVersionForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if not (valid or preview.posted_back(form)):
         return render_template("versions/new.html", document=document, form=form), 400 if form.is_submitted() else 200
     chosen = None
+    build = lambda state: _planned(document, state)  # noqa: E731
+    status = None
     try:
-        fmt, source = _submitted_source(form)
-        if form.action.data == "publish":
+        state = preview.submitted_state(form)
+        if valid and preview.publishing(form):
             chosen = _submitted_matches()
-            version, plan = version_service.publish_version(current_user, document, fmt=fmt, source=source,
-                                                            predecessor_ids=chosen, label=form.label.data or "")
-            counts = plan.counts()
+            version, plan = version_service.publish_version(
+                current_user, document, fmt=state.fmt, source=preview.ready_to_publish(state).source,
+                predecessor_ids=chosen, label=form.label.data or "", edits=state.edits)
             flash(_("%(label)s is published: %(changed)s changed, %(new)s new and %(removed)s removed clauses.",
-                    label=version.label, **counts), "success")
+                    label=version.label, **plan.counts()), "success")
             return redirect(url_for(".compare", document_id=document.id, to=version.number))
-        plan = version_service.plan_version(document, fmt, source)
+        shown = preview.show(state, build, form)
     except ServiceError as exc:
-        if chosen is None or exc.field != "matches":
-            form_error(form, exc)
-            return render_template("versions/new.html", document=document, form=form), exc.status
-        plan = version_service.plan_version(document, fmt, source)  # show the chair's matching with the error
-        form.form_errors.append(exc.translated())
-    form.format.data, form.source.data, form.action.data = fmt, source, "publish"
-    return render_template("versions/preview.html", document=document, form=form, plan=plan, chosen=chosen), 400 if form.form_errors else 200
+        form_error(form, exc)
+        status = exc.status
+        shown = _shown_again(form, build, exc, chosen)
+        if shown is None:
+            return render_template("versions/new.html", document=document, form=form), status
+    return render_template("versions/preview.html", document=document, form=form, preview=shown, plan=shown.built,
+                           chosen=chosen), status or (400 if form.errors or form.form_errors else 200)
+
+
+def _planned(document, state):
+    plan = version_service.plan_version(document, state.fmt, state.source, edits=state.edits)
+    return plan, plan.flat
+
+
+def _shown_again(form, build, exc, chosen):
+    """After a refusal, the preview as it was: the posted-back one, or (for a matching refused on a plain
+    publish) the pasted text's, with the chair's matching."""
+    shown = preview.shown_again(build)
+    if shown is None and chosen is not None and exc.field == "matches":
+        shown = preview.show(preview.submitted_state(form), build, form)
+    return shown
 
 
 def _version_number(name: str, default: int) -> int:
     value = request.args.get(name, "")
     if not value:
         return default
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         abort(404)
-    return int(value)
+    return number
 
 
 @bp.get("/documents/<int:document_id>/compare")

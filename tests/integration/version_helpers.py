@@ -79,6 +79,7 @@ def build_record(world, *, close_round: bool = True) -> dict:
     and a verified expression of support. Call inside an app context; commits."""
     from deliberation.models import Round, User
     from deliberation.services import rounds as round_service
+    from deliberation.services.designations import Choice, designate_items
     from deliberation.services.moderation import set_disposition, set_hidden
     from deliberation.services.positions import take_position
     from deliberation.services.statements import add_minority_statement
@@ -110,7 +111,7 @@ def build_record(world, *, close_round: bool = True) -> dict:
     if close_round:
         round_service.close_round(chair, round_)
         item_id = round_items(round_)[0].id
-        round_service.designate(chair, round_, item_id, "divergence", "Governments need more time.")
+        designate_items(chair, round_, {item_id: Choice("divergence", "Governments need more time.")})
         add_minority_statement(gov, db.session.get(Round, round_.id), item_id, "We object to the *funding* gap.")
         version.status = "adopted"
         support = submit_support(version, name="Ada Org", organisation="Open Things", sector="civil_society",
@@ -126,6 +127,7 @@ def add_more(world):
     """A third version with more comments, and a second round with positions, closed."""
     from deliberation.models import User, Version
     from deliberation.services import rounds as round_service
+    from deliberation.services.designations import Choice, designate_items
     from deliberation.services.positions import take_position
 
     from ..factories import SAMPLE_DRAFT
