@@ -1,4 +1,4 @@
-"""API: documents, versions and their clauses; creating a document from a draft."""
+"""API: documents, versions and their clauses; creating a document from a draft (with the preview's corrections)."""
 from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,13 +8,11 @@ from ..models import Document, Version, WorkingGroup
 from ..security import Permission, can, require
 from ..security.visibility import visible_documents_clause
 from ..services import documents as document_service
-from ..services.errors import Invalid, NotFound, TooLarge
+from ..services.errors import Invalid, NotFound
 from . import bp
-from .helpers import field, json_body, load
+from .helpers import field, json_body, load, sized_source
 from .openapi import BOOL, INT, NULLABLE_INT, NULLABLE_STR, STR, describe, errors, id_param, json_response, obj, ref
 from .serializers import clause_json, document_json, version_summary_json
-
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 
 @bp.get("/documents")
@@ -40,22 +38,27 @@ def get_version(version_id: int):
                     "clauses": [clause_json(c) for c in clauses]})
 
 
-@bp.post("/documents")
-def create_document():
-    data = json_body()
+def importable_group(data: dict) -> WorkingGroup:
+    """The body's working group, 404 when the caller cannot see it."""
     group = db.session.get(WorkingGroup, field(data, "working_group_id", int))
     if group is None or not can(current_user, Permission.VIEW_GROUP, group):
         raise NotFound("There is no such working group.", field="working_group_id")
+    return group
+
+
+@bp.post("/documents")
+def create_document():
+    data = json_body()
+    group = importable_group(data)
     require(current_user, Permission.MANAGE_DOCUMENTS, group)
-    source = field(data, "source", str)
-    if len(source.encode("utf-8")) > MAX_SOURCE_BYTES:
-        raise TooLarge("The draft is larger than 2 MB.", field="source")
+    source = sized_source(data)
     fmt = field(data, "format", str)
     if fmt not in document_service.FORMATS:
         raise Invalid("'format' must be \"markdown\" or \"text\".", field="format")
     document = document_service.create_document(
         current_user, group, title=field(data, "title", str), fmt=fmt, source=source,
-        public=field(data, "public", bool, required=False, default=False))
+        public=field(data, "public", bool, required=False, default=False),
+        edits=field(data, "edits", list, required=False))
     return jsonify({**document_json(document), "id": document.id,
                     "current_version_id": document.current_version_id}), 201
 
@@ -93,7 +96,7 @@ describe(
                       ["id", "key", "text", "position", "first_line", "last_line"]),
         "NewDocument": obj({"working_group_id": INT, "title": {"type": "string", "maxLength": 300},
                             "format": {"type": "string", "enum": ["markdown", "text"]},
-                            "source": {"type": "string"}, "public": BOOL},
+                            "source": {"type": "string"}, "public": BOOL, "edits": ref("PreviewEdits")},
                            ["working_group_id", "title", "format", "source"]),
     },
 )

@@ -1,4 +1,5 @@
-"""What the importer hands back: parsed clauses, the import error, the size limits, `flatten`."""
+"""What the importer hands back: parsed clauses, uploaded drafts, the import error, the size limits,
+`flatten`."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ MAX_SOURCE_CHARS = 3_000_000
 
 
 class DraftImportError(ValueError):
-    """message is shown to the user as-is; field names the form field ('source' or 'file')."""
+    """message is shown to the user; field names the form field ('source', 'file' or 'edits').
+    A message with %(name)s parameters keeps its template and params, for translation."""
 
-    def __init__(self, message: str, field: str = "source"):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, field: str = "source", **params):
+        self.template, self.params = message, params
+        self.message = message % {k: f"{v:,}" if isinstance(v, int) else v for k, v in params.items()} \
+            if params else message
+        super().__init__(self.message)
         self.field = field
 
 
@@ -33,6 +37,19 @@ class ParsedClause:
     heading: str | None
     text: str
     children: list[ParsedClause] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UploadedDraft:
+    """An uploaded file read for import. `text` is the draft (for a Word document, its body as
+    Markdown-ish text as if every tracked change were accepted); `rejected` is a Word document's
+    text as if every change were rejected (None when it has no tracked changes); `comments` is how
+    many Word comments it has, which are not imported."""
+
+    text: str
+    rejected: str | None = None
+    tracked_changes: int = 0
+    comments: int = 0
 
 
 def flatten(clauses: list[ParsedClause]) -> list[tuple[ParsedClause, int, int | None]]:

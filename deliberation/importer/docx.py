@@ -5,6 +5,9 @@ Heading 1 when the document has one. Word keeps automatic list numbers out of th
 are rebuilt from the numbering definitions (numFmt and lvlText per level, start values and
 overrides, best effort) and written in front of the paragraph: "1.", "1.1", "(a)", "(i)".
 Tables become "| cell | cell |" rows; a short all-bold paragraph becomes "**text**".
+Tracked changes are never taken silently: `read_docx` counts them (and the Word comments, which are
+not imported) and converts the text both as if all changes were accepted and as if all were rejected,
+for the chair to choose (`revisions`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from ..i18n import N_
-from .clauses import DraftImportError
+from .clauses import DraftImportError, UploadedDraft
+from .revisions import ACCEPTED, REJECTED, count_comments, count_revisions, resolve_revisions
 
 # A 2 MB upload can inflate to gigabytes; refuse archives that would.
 MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
@@ -28,14 +32,31 @@ _W_P, _W_TBL, _W_T, _W_TAB, _W_BR, _W_CR = (qn(t) for t in (
     "w:p", "w:tbl", "w:t", "w:tab", "w:br", "w:cr"))
 _W_NBH = qn("w:noBreakHyphen")
 _W_VAL = qn("w:val")
-_CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins")}
-_SKIPPED = {qn("w:del"), "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+# Tracked changes are resolved before conversion (`revisions`), so no w:ins or w:del is left to read.
+_CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}
+_SKIPPED = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
             qn("w:pPr"), qn("w:rPr"), qn("w:instrText")}
 _FALLBACK_LEVELS = [("decimal", "%1."), ("lowerLetter", "(%2)"), ("lowerRoman", "(%3)")]
 
 
-def docx_to_markdown(data: bytes) -> str:
+def read_docx(data: bytes) -> UploadedDraft:
     """Convert a .docx file; raises DraftImportError(field="file") if it is not a Word document."""
+    _check_package(data)
+    try:
+        document = Document(io.BytesIO(data))
+        changes = count_revisions(document.element.body)
+        comments = count_comments(document)
+        # Each reading rewrites the body it converts, so the rejected one reads its own copy.
+        rejected = _Converter(Document(io.BytesIO(data)), REJECTED).convert() if changes else None
+        return UploadedDraft(_Converter(document, ACCEPTED).convert(), rejected, changes, comments)
+    except DraftImportError:
+        raise
+    except Exception:  # python-docx and lxml raise many kinds; none of them helps the user
+        raise DraftImportError(NOT_A_DOCUMENT, field="file") from None
+
+
+def _check_package(data: bytes) -> None:
+    """A zip archive with word/document.xml that does not inflate past the limit."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             infos = package.infolist()
@@ -45,13 +66,6 @@ def docx_to_markdown(data: bytes) -> str:
         raise DraftImportError(NOT_A_DOCUMENT, field="file")
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
         raise DraftImportError("The Word document is too large once uncompressed.", field="file")
-    try:
-        document = Document(io.BytesIO(data))
-        return _Converter(document).convert()
-    except DraftImportError:
-        raise
-    except Exception:  # python-docx and lxml raise many kinds; none of them helps the user
-        raise DraftImportError(NOT_A_DOCUMENT, field="file") from None
 
 
 def _val(element, tag: str) -> str | None:
@@ -151,8 +165,9 @@ class _Numbering:
 
 
 class _Converter:
-    def __init__(self, document):
+    def __init__(self, document, tracked: str):
         self.document = document
+        resolve_revisions(document.element.body, tracked)
         self.numbering = _Numbering(document)
         self.styles: dict[str, tuple[str, str | None, object]] = {}
         for style in document.styles.element.findall(qn("w:style")):
@@ -234,7 +249,7 @@ def _blocks(parent):
 
 
 def _text(element) -> str:
-    """The visible text of a paragraph: runs, hyperlinks, insertions; not deletions."""
+    """The visible text of a paragraph: runs, hyperlinks, content controls."""
     parts = []
     pending = [element]
     while pending:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from .clauses import MAX_UPLOAD_BYTES, DraftImportError
-from .docx import docx_to_markdown
+from ..i18n import N_
+from .clauses import MAX_UPLOAD_BYTES, DraftImportError, UploadedDraft
+from .docx import read_docx
+from .revisions import MODES, REJECTED
 
 TEXT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 ACCEPTED = ".md, .markdown, .txt or .docx"
+TRACKED_CHANGES = N_("The Word document has %(count)s tracked changes. Choose whether to import its text as "
+                     "if all changes were accepted or as if all were rejected.")
 
 
 def _extension(filename: str) -> str:
@@ -16,9 +20,10 @@ def _extension(filename: str) -> str:
     return name[name.rfind("."):] if "." in name else ""
 
 
-def decode_upload(filename: str, data: bytes) -> tuple[str, str]:
-    """Returns (fmt, source) for an uploaded file: .md/.markdown -> markdown, .txt -> text,
-    .docx -> Markdown-ish text with headings and list numbers kept (fmt "markdown").
+def read_upload(filename: str, data: bytes) -> tuple[str, UploadedDraft]:
+    """Returns (fmt, draft) for an uploaded file: .md/.markdown -> markdown, .txt -> text,
+    .docx -> Markdown-ish text with headings and list numbers kept (fmt "markdown"), with its
+    tracked changes and comments counted. A text file is an UploadedDraft with nothing to count.
     Raises DraftImportError(field="file") for files over 2 MB, text that is not UTF-8, a .docx
     that is not a Word document, and other file types."""
     ext = _extension(filename)
@@ -36,7 +41,7 @@ def decode_upload(filename: str, data: bytes) -> tuple[str, str]:
     if not data:
         raise DraftImportError("The file is empty.", field="file")
     if ext == ".docx":
-        return "markdown", docx_to_markdown(data)
+        return "markdown", read_docx(data)
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -44,4 +49,15 @@ def decode_upload(filename: str, data: bytes) -> tuple[str, str]:
     if source is None or "\x00" in source:
         raise DraftImportError("The file is not UTF-8 text. Save it with UTF-8 encoding and "
                                "upload it again.", field="file")
-    return TEXT_FORMATS[ext], source
+    return TEXT_FORMATS[ext], UploadedDraft(source)
+
+
+def decode_upload(filename: str, data: bytes, tracked: str | None = None) -> tuple[str, str]:
+    """(fmt, source) for an uploaded file, as `read_upload` reads it. A .docx with tracked changes
+    needs `tracked`, "accepted" or "rejected": its text is never taken with the changes silently."""
+    fmt, draft = read_upload(filename, data)
+    if not draft.tracked_changes:
+        return fmt, draft.text
+    if tracked not in MODES:
+        raise DraftImportError(TRACKED_CHANGES, field="file", count=draft.tracked_changes)
+    return fmt, draft.rejected if tracked == REJECTED else draft.text

@@ -4,9 +4,10 @@ import uuid
 from sqlalchemy import select
 
 from ..extensions import db
-from ..importer import DraftImportError, ParsedClause, flatten, parse_draft, parse_title
+from ..importer import DraftImportError, ParsedClause, apply_edits, flatten, parse_draft, parse_title
 from ..lines import line_count
 from ..models import Clause, Document, Version, WorkingGroup
+from ..realtime import queue_access_check
 from .errors import Conflict, Invalid, NotFound
 from .record import append_event
 from .validation import clean_text
@@ -14,15 +15,17 @@ from .validation import clean_text
 FORMATS = ("markdown", "text")
 
 
-def preview_draft(fmt: str, source: str) -> tuple[str | None, list[tuple[ParsedClause, int, int | None]]]:
-    """Parse without writing: the suggested title and the flattened clause tree, or Invalid."""
+def preview_draft(fmt: str, source: str, edits: list | None = None
+                  ) -> tuple[str | None, list[tuple[ParsedClause, int, int | None]]]:
+    """Parse without writing: the suggested title and the flattened clause tree, with the chair's
+    preview edits applied in order (`importer.edits`), or Invalid."""
     if fmt not in FORMATS:
         raise Invalid("The format must be markdown or text.", field="format")
     try:
-        clauses = parse_draft(source or "", fmt)
-        return parse_title(source or "", fmt), flatten(clauses)
+        flat = flatten(parse_draft(source or "", fmt))
+        return parse_title(source or "", fmt), apply_edits(flat, edits) if edits else flat
     except DraftImportError as exc:
-        raise Invalid(str(exc), field=exc.field) from None
+        raise Invalid(exc.template, field=exc.field, **exc.params) from None
 
 
 def _add_clauses(version: Version, flat) -> list[Clause]:
@@ -50,9 +53,10 @@ def _add_clauses(version: Version, flat) -> list[Clause]:
 
 
 def create_document(actor, group: WorkingGroup, *, title: str, fmt: str, source: str,
-                    public: bool = False) -> Document:
-    """A new document with its version 1 published (open for comment)."""
-    suggested, flat = preview_draft(fmt, source)
+                    public: bool = False, edits: list | None = None) -> Document:
+    """A new document with its version 1 published (open for comment): the draft as the preview
+    showed it, with the chair's edits."""
+    suggested, flat = preview_draft(fmt, source, edits)
     title = clean_text(title or suggested or "", "title", max_length=300)
     document = Document(working_group_id=group.id, title=title, public=public, created_by_id=actor.id)
     db.session.add(document)
@@ -79,6 +83,8 @@ def update_document(actor, document: Document, *, title: str, public: bool) -> N
     append_event("document.updated", actor=actor, subject=document, working_group_id=document.working_group_id,
                  document_id=document.id, payload={"title": document.title, "public": public},
                  public=public or changed_visibility)
+    if changed_visibility:  # its live readers who may no longer read leave its rooms
+        queue_access_check(document_id=document.id)
 
 
 def group_documents(group: WorkingGroup) -> list[Document]:

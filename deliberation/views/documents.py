@@ -1,57 +1,59 @@
-"""Documents: importing a draft (preview, then publish), reading a version clause by clause, permalinks."""
+"""Documents: importing a draft (preview, corrected there, then publish), reading a version clause by clause,
+permalinks."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import error_response
-from ..importer import DraftImportError, decode_upload
+from ..importer import split_points
 from ..lines import number_lines
 from ..security import Permission, can
 from ..services import documents as document_service
 from ..services.errors import Invalid, ServiceError
 from ..services.groups import group_by_slug
 from .forms import DocumentSettingsForm, ImportForm
+from . import import_preview as preview
 from .helpers import form_error, load_document, load_group, load_version
 
 bp = Blueprint("documents", __name__)
-
-
-def _submitted_source(form: ImportForm) -> tuple[str, str]:
-    """The draft from the upload if there is one, else from the text box."""
-    upload = form.file.data
-    if upload and upload.filename:
-        try:
-            return decode_upload(upload.filename, upload.read())
-        except DraftImportError as exc:
-            raise Invalid(str(exc), field="file") from None
-    if not (form.source.data or "").strip():
-        raise Invalid("Paste the draft or choose a file.", field="source")
-    return form.format.data, form.source.data
+bp.add_app_template_global(split_points, "split_points")  # the import preview's split menus
 
 
 @bp.route("/groups/<slug>/import", methods=["GET", "POST"])
 def import_draft(slug: str):
     group = load_group(slug, Permission.MANAGE_DOCUMENTS)
     form = ImportForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if not (valid or preview.posted_back(form)):
         return render_template("documents/import.html", group=group, form=form), 400 if form.is_submitted() else 200
+    build = lambda state: _parsed(state, form)  # noqa: E731
+    status = None
     try:
-        fmt, source = _submitted_source(form)
-        if form.action.data == "publish":
-            document = document_service.create_document(current_user, group, title=form.title.data or "",
-                                                        fmt=fmt, source=source, public=form.public.data)
+        state = preview.submitted_state(form)
+        if valid and preview.publishing(form):
+            document = document_service.create_document(
+                current_user, group, title=form.title.data or "", fmt=state.fmt,
+                source=preview.ready_to_publish(state).source, public=form.public.data, edits=state.edits)
             flash(_("Version 1 is published and open for comment."), "success")
             return redirect(url_for(".version", document_id=document.id, number=1))
-        title, flat = document_service.preview_draft(fmt, source)
+        shown = preview.show(state, build, form)
     except ServiceError as exc:
         form_error(form, exc)
-        return render_template("documents/import.html", group=group, form=form), exc.status
-    # The preview carries the text it shows, so what is published is exactly what was previewed.
-    form.format.data, form.source.data, form.action.data = fmt, source, "publish"
+        status = exc.status
+        shown = preview.shown_again(build)
+        if shown is None:
+            return render_template("documents/import.html", group=group, form=form), status
+    return render_template("documents/preview.html", group=group, form=form, preview=shown), \
+        status or (400 if form.errors or form.form_errors else 200)
+
+
+def _parsed(state, form):
+    """The preview's clauses; the draft's own title fills an empty title field."""
+    title, flat = document_service.preview_draft(state.fmt, state.source, state.edits)
     if not form.title.data:
         form.title.data = title or ""
-    return render_template("documents/preview.html", group=group, form=form, clauses=flat)
+    return flat, flat
 
 
 @bp.errorhandler(RequestEntityTooLarge)

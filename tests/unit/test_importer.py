@@ -513,7 +513,11 @@ def test_docx_numbered_headings_overrides_and_tracked_changes():
     num.append(override)
     numbering.append(num)
     _numbered(document, "Fifth.", 94, 0)
-    _, source = decode_upload("x.docx", _docx_bytes(document))
+    data = _docx_bytes(document)
+    # Never silently: the caller says which text it wants (tests/unit/test_importer_review.py).
+    _assert_file_error("x.docx", data, "2 tracked changes")
+    assert decode_upload("x.docx", data, tracked="rejected")[1] == "# 1. Scope\n\n1.1. Applies to nobody\n\n5. Fifth.\n"
+    _, source = decode_upload("x.docx", data, tracked="accepted")
     assert source == "# 1. Scope\n\n1.1. Applies to everyone.\n\n5. Fifth.\n"
     clauses = parse_draft(source, "markdown")
     assert [(c.number, c.heading, c.text) for c, _, _ in flatten(clauses)] == [
