@@ -41,7 +41,8 @@ def register_commands(app) -> None:
     @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
     def create_admin_command(email, name, password_stdin):
         """Create a site administrator, or make an existing account one."""
-        from .services.accounts import create_user, find_user_by_email, set_password
+        from .realtime import flush_events
+        from .services.accounts import create_user, find_user_by_email, set_password, sign_out_everywhere
 
         try:
             password = _read_password(password_stdin)
@@ -50,10 +51,12 @@ def register_commands(app) -> None:
                 user = create_user(email, name, password, is_admin=True)
             else:
                 set_password(user, password)
+                sign_out_everywhere(user)  # a reset password ends the sessions opened with the old one
                 user.is_admin = True
             db.session.commit()
         except ServiceError as exc:
             _fail(exc.message)
+        flush_events()
         click.echo(f"{user.email} is a site administrator.")
 
     @app.cli.command("create-user")
@@ -67,7 +70,8 @@ def register_commands(app) -> None:
     def create_user_command(email, name, slug, role, stakeholder, affiliation, password_stdin):
         """Create the account if new (or give an existing one the new password from --password-stdin),
         and add or update its membership in a working group."""
-        from .services.accounts import create_user, find_user_by_email, set_password
+        from .realtime import flush_events
+        from .services.accounts import create_user, find_user_by_email, set_password, sign_out_everywhere
         from .services.groups import group_by_slug, set_membership
 
         password_changed = False
@@ -79,11 +83,13 @@ def register_commands(app) -> None:
                 user = create_user(email, name, password)
             elif password is not None:
                 set_password(user, password)
+                sign_out_everywhere(user)  # a reset password ends the sessions opened with the old one
                 password_changed = True
             set_membership(None, group, user, role, stakeholder, affiliation=affiliation)
             db.session.commit()
         except ServiceError as exc:
             _fail(exc.message)
+        flush_events()  # a new role takes the account out of live rooms it may no longer read
         if password_changed:
             click.echo(f"Set a new password for the existing account {user.email}.")
         click.echo(f"{user.email} is a {role} of {group.slug}.")
@@ -108,8 +114,10 @@ def register_commands(app) -> None:
     @click.option("--title", required=True)
     @click.option("--public/--private", default=False)
     @click.option("--as", "as_email", default=None, help="E-mail of the chair recorded as importer.")
+    @click.option("--tracked-changes", "tracked", type=click.Choice(["accepted", "rejected"]), default=None,
+                  help="For a .docx with tracked changes: import its text as if all were accepted, or rejected.")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    def import_draft_command(slug, title, public, as_email, file):
+    def import_draft_command(slug, title, public, as_email, tracked, file):
         """Import a Markdown, text or .docx draft as version 1 of a new document."""
         from .importer import MAX_UPLOAD_BYTES, DraftImportError, decode_upload
         from .models import Membership
@@ -122,7 +130,7 @@ def register_commands(app) -> None:
                 _fail(f"No such file: {file}")
             with file.open("rb") as handle:  # a byte past the limit is enough for decode_upload to refuse it
                 data = handle.read(MAX_UPLOAD_BYTES + 1)
-            fmt, source = decode_upload(file.name, data)
+            fmt, source = decode_upload(file.name, data, tracked)
             query = select(User).join(Membership).where(
                 Membership.working_group_id == group.id, Membership.role == "chair")
             if as_email:
@@ -156,31 +164,72 @@ def register_commands(app) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def restore_command(path):
         """Restore a backup into an empty database, then verify the record's hash chain."""
-        from .services.backup import restore
+        from .services.backup import key_notice, restore
         from .services.record import verify_chain
 
         try:
             rows = restore(path)
         except ServiceError as exc:
             _fail(exc.message)
-        result = verify_chain()
         click.echo(f"Restored {rows} rows from {path}.")
-        if not result.ok:
-            click.echo(f"The record does NOT verify: entry {result.first_bad} does not match.", err=True)
-            sys.exit(1)
-        click.echo(f"The record verifies: {result.length} entries, head {result.head}.")
+        if notice := key_notice(path):
+            click.echo(notice, err=True)
+        _report_verification(verify_chain())
 
     @app.cli.command("verify-record")
     def verify_record_command():
-        """Recompute the record's hash chain; exit 1 and name the first bad entry if it does not verify."""
+        """Recompute the record's hash chain; exit 1 and name every bad entry if it does not verify."""
         from .services.record import verify_chain
 
-        result = verify_chain()
-        if result.ok:
-            click.echo(f"The record verifies: {result.length} entries, head {result.head}.")
-        else:
-            click.echo(f"The record does NOT verify: entry {result.first_bad} does not match.", err=True)
+        _report_verification(verify_chain())
+
+    @app.cli.command("verify-export")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--checkpoint", "old", type=click.Path(exists=True, dir_okay=False),
+                  help="A checkpoint kept earlier: the export must extend it.")
+    @click.option("--key", help="The verifier key you trust (default: the one the export names).")
+    def verify_export_command(file, old, key):
+        """Check a record export offline: signature, inclusion of its events, consistency with OLD."""
+        from .services.transparency.verify_record import main
+
+        sys.exit(main([file] + (["--checkpoint", old] if old else []) + (["--key", key] if key else [])))
+
+    @app.cli.command("witness")
+    @click.argument("url")
+    @click.option("--report", is_flag=True, help="Cosign a consistent checkpoint and post it back to the site.")
+    @click.option("--name", help="This witness's name, given once: it is kept with the key made on first use.")
+    def witness_command(url, report, name):
+        """Check a site's record checkpoint extends the one kept from the last run, then keep it."""
+        from .services.transparency.verify_record import VerificationError
+        from .services.transparency.witness import witness
+
+        try:
+            click.echo(witness(url, Path(current_app.instance_path), report=report, name=name))
+        except (OSError, ValueError, VerificationError) as exc:
+            click.echo(f"INCONSISTENT or unreachable: {exc}", err=True)
             sys.exit(1)
+
+    @app.cli.command("witness-key")
+    @click.option("--name", help="This witness's name, given once: it is kept with the key made on first use.")
+    def witness_key_command(name):
+        """Print this witness's verifier key (made on first use), for a site's RECORD_WITNESSES."""
+        from .services.transparency.cosignature import load_or_create_key
+
+        try:
+            key, _made = load_or_create_key(Path(current_app.instance_path), name)
+        except ValueError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
+        click.echo(key.verifier_key)
+
+    @app.cli.command("search-reindex")
+    def search_reindex_command():
+        """Build the full-text search index again from every clause and comment (one transaction)."""
+        from .services.search import rebuild_index
+
+        with db.engine.begin() as connection:
+            written = rebuild_index(connection)
+        click.echo(f"Search index rebuilt: {written} entries.")
 
     @app.cli.command("close-due-rounds")
     def close_due_rounds_command():
@@ -200,6 +249,27 @@ def register_commands(app) -> None:
     def bootstrap_command():
         """Upgrade the schema to the latest migration and load the demo into an empty database."""
         bootstrap(current_app)
+
+
+PROBLEMS = {
+    "altered": "altered: its content no longer matches its hash",
+    "out_of_place": "out of place: it does not link to the entry before it",
+    "missing": "missing: deleted from the chain",
+    "unreadable": "unreadable: a value in the row cannot be read (edited by hand?)",
+}
+
+
+def _report_verification(result) -> None:
+    """Say whether the record verifies; if not, name each bad entry and exit 1."""
+    if result.ok:
+        click.echo(f"The record verifies: {result.length} entries, head {result.head}.")
+        return
+    click.echo(f"The record does NOT verify: entry {result.first_bad} does not match.", err=True)
+    for problem in result.problems:
+        click.echo(f"  entry {problem['seq']}: {PROBLEMS[problem['problem']]}", err=True)
+    if result.problem_count > len(result.problems):
+        click.echo(f"  ... and {result.problem_count - len(result.problems)} more.", err=True)
+    sys.exit(1)
 
 
 def demo_accounts_notice() -> list[str]:

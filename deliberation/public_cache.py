@@ -4,13 +4,17 @@ What the public reads (documents, the record, exports, the API's public lists) c
 services, and every service change appends a record event (a new display name included, as a private
 `account.renamed` event). The record's head (its last `seq`) is therefore a version number for
 everything public: a response for an anonymous reader is keyed on (path and query, language, head).
+The key also holds the address the request was made to (scheme and Host), as links may follow it.
 Its ETag is that key and its Last-Modified the head's time, so a reader who has either gets 304 Not
 Modified (RFC 9110, 13.2.2: If-None-Match when sent, else If-Modified-Since), and other readers get
 the stored copy until the next event. HTTP dates count whole seconds, so Last-Modified is sent only
 once the head is a second old: a later event then always falls in a later second than the date a
 reader holds, and If-Modified-Since cannot hide it.
 
-One change comes without an event: time passing a round's closing time. Views close such rounds when
+A witness's report (services/transparency/witnesses.py) is not an event either (it would grow the
+record it reports on); the time of the latest one is part of the key beside the head.
+
+One other change comes without an event: time passing a round's closing time. Views close such rounds when
 they read them, but a stored page answers before any view runs; so while a round is due, the cache
 closes it first (as the system, like any reader would) and serves nothing stored until it is closed.
 
@@ -30,7 +34,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import RecordEvent, Round
+from .models import RecordEvent, Round, WitnessView
 from .models._base import utcnow
 
 log = logging.getLogger(__name__)
@@ -86,8 +90,19 @@ class PageCache:
 @dataclass(frozen=True)
 class SiteState:
     seq: int                       # the record's head; 0 before the first event
-    changed_at: datetime | None    # when the head was written: Last-Modified of every public page
+    changed_at: datetime | None    # when the head was written
     next_close: datetime | None    # the earliest closing time of an open round
+    witnessed_at: datetime | None = None  # the latest witness report (the record page lists them)
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.seq}|{self.witnessed_at.isoformat() if self.witnessed_at else ''}"
+
+    @property
+    def modified_at(self) -> datetime | None:
+        """Last-Modified of every public page: the head's time, or a later witness report's."""
+        times = [t for t in (self.changed_at, self.witnessed_at) if t is not None]
+        return max(times) if times else None
 
 
 def _state_query():
@@ -96,6 +111,7 @@ def _state_query():
         select(head.c.seq).scalar_subquery(),
         select(head.c.created_at).scalar_subquery(),
         select(func.min(Round.closes_at)).where(Round.status == "open").scalar_subquery(),
+        select(func.max(WitnessView.received_at)).scalar_subquery(),
     )
 
 
@@ -117,11 +133,11 @@ class StateReader:
         try:
             cursor = connection.cursor()
             cursor.execute(self.sql)
-            seq, changed_at, next_close = cursor.fetchone()
+            seq, changed_at, next_close, witnessed_at = cursor.fetchone()
             cursor.close()
         finally:
             connection.close()  # back to the pool, which rolls back whatever the driver began
-        return SiteState(seq or 0, self.to_time(changed_at), self.to_time(next_close))
+        return SiteState(seq or 0, self.to_time(changed_at), self.to_time(next_close), self.to_time(witnessed_at))
 
 
 def _site_state() -> SiteState:
@@ -187,16 +203,18 @@ def register(app) -> None:
             state = _site_state()
             if _round_due(state):  # closed by another request that has not committed yet: render, store nothing
                 return None
-        raw = f"{request.full_path}|{get_locale()}|{state.seq}|{request.accept_mimetypes}"
+        # The site's address is in the key: without BASE_URL (development) absolute links follow the
+        # request's Host, and a forged one must not reach other readers (links.py).
+        raw = f"{request.host_url}|{request.full_path}|{get_locale()}|{state.stamp}|{request.accept_mimetypes}"
         g.public_cache_key = hashlib.sha256(raw.encode()).hexdigest()[:32]
-        g.public_changed_at = state.changed_at
+        g.public_changed_at = state.modified_at
         # A matching ETag was handed out for this very page at this head: no need to look it up or render it.
-        if "If-None-Match" in request.headers and _client_is_current(g.public_cache_key, state.changed_at):
+        if "If-None-Match" in request.headers and _client_is_current(g.public_cache_key, state.modified_at):
             return _not_modified()
         entry = cache.get(g.public_cache_key)
         if entry is None:
             return None  # If-Modified-Since alone is answered once the page is known to exist (store_in_cache)
-        if _client_is_current(g.public_cache_key, state.changed_at):
+        if _client_is_current(g.public_cache_key, state.modified_at):
             return _not_modified()
         response = app.response_class(entry.body, headers=list(entry.headers))
         _stamp(response)

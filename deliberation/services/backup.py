@@ -11,9 +11,13 @@ Two formats:
 
 A restore goes into an empty database only: it creates the schema if there is none (by the
 migrations, at the backup's revision), loads the rows, upgrades to the newest schema and resets
-PostgreSQL's id sequences. The caller then verifies the record's hash chain. Backups hold password
+PostgreSQL's id sequences. The caller then verifies the record's hash chain. The record's Merkle
+tree travels as a table like any other; the JSON header carries the public half of the checkpoint
+key, and `restore` says so when the new site would sign with another key (the private key is never in
+a backup: copy `record_signing_key` from the old instance folder, or set RECORD_SIGNING_KEY). Backups hold password
 hashes and e-mail addresses, so files are written readable by their owner only.
 """
+import base64
 import json
 import os
 import sqlite3
@@ -23,11 +27,13 @@ from pathlib import Path
 from urllib.request import pathname2url
 
 from alembic.migration import MigrationContext
-from sqlalchemy import DateTime, bindparam, func, inspect, select
+from sqlalchemy import DateTime, LargeBinary, bindparam, func, inspect, select
 from sqlalchemy.schema import sort_tables_and_constraints
 
 from ..extensions import db
 from .errors import Conflict, Invalid
+from .search.indexing import refill_words
+from .transparency.checkpoint import signing_key
 
 MAGIC = "deliberation-backup"
 VERSION = 1
@@ -87,7 +93,9 @@ def _write_json(target: Path) -> int:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         header = {"format": MAGIC, "version": VERSION, "revision": _revision(connection),
-                  "created_at": datetime.now(timezone.utc).isoformat(), "source": connection.dialect.name}
+                  "created_at": datetime.now(timezone.utc).isoformat(), "source": connection.dialect.name,
+                  # The public half only: the private key stays in the instance folder (or environment).
+                  "record_key": signing_key().verifier_key}
         out.write(json.dumps(header) + "\n")
         for table in db.metadata.sorted_tables:
             out.write(json.dumps({"table": table.name, "columns": [c.name for c in table.columns]}) + "\n")
@@ -101,7 +109,20 @@ def _write_json(target: Path) -> int:
 
 
 def _encode(value):
+    if isinstance(value, bytes):  # the record tree's hashes
+        return base64.b64encode(value).decode()
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _decoders(table) -> dict:
+    """How a column's JSON value becomes a row value again: dates from ISO text, bytes from base64."""
+    found = {}
+    for c in table.columns:
+        if isinstance(c.type, DateTime) or isinstance(getattr(c.type, "impl", None), DateTime):
+            found[c.name] = datetime.fromisoformat
+        elif isinstance(c.type, LargeBinary):
+            found[c.name] = base64.b64decode
+    return found
 
 
 def _revision(connection) -> str | None:
@@ -132,6 +153,27 @@ def restore(path: Path) -> int:
             raise Invalid("Backup format version %(version)s is not supported.", field="path",
                           version=str(header.get("version")))
         return _load(header.get("revision"), _tables_from_json(lines))
+
+
+def backup_record_key(path: Path) -> str | None:
+    """The record's checkpoint verifier key a JSON backup was made with (None for a SQLite copy)."""
+    with open(path, "rb") as handle:
+        first = handle.readline()
+    try:
+        return json.loads(first).get("record_key")
+    except (ValueError, AttributeError):
+        return None
+
+
+def key_notice(path: Path) -> str | None:
+    """What to do when the restored site would sign checkpoints with another key than the backup's."""
+    kept = backup_record_key(path)
+    if kept is None or kept == signing_key().verifier_key:
+        return None
+    return ("This site signs the record's checkpoints with another key than the backed-up site did "
+            f"({kept}). Witnesses and readers will refuse the new checkpoints: copy the file "
+            "record_signing_key from the old instance folder (or set RECORD_SIGNING_KEY as before) "
+            "and restart.")
 
 
 def _tables_from_json(lines):
@@ -192,6 +234,9 @@ def _load(revision: str | None, tables) -> int:
             _reset_sequences(connection)
     if revision:
         _upgrade()
+    with db.engine.begin() as connection:
+        # The backup holds the search entries; the engine's own tables are derived from them.
+        refill_words(connection)
     return total
 
 
@@ -221,11 +266,10 @@ def _deferred_columns() -> dict[str, list[str]]:
 
 def _insert(connection, table, columns, rows, late: list[str], held: list[dict]) -> int:
     """Insert rows in batches; deferred columns go in as NULL and their values are kept in `held`."""
-    dates = {c.name for c in table.columns if isinstance(c.type, DateTime) or
-             isinstance(getattr(c.type, "impl", None), DateTime)}
+    decoders = _decoders(table)
     batch, count = [], 0
     for row in rows:
-        record = {column: (datetime.fromisoformat(value) if column in dates and isinstance(value, str) else value)
+        record = {column: (decoders[column](value) if column in decoders and isinstance(value, str) else value)
                   for column, value in zip(columns, row)}
         if late:
             record["_late"] = {column: record[column] for column in late}

@@ -18,4 +18,13 @@ def expectations(app, w) -> dict:
         "api.document_annotations": both("/api/v1/documents/{}/annotations.jsonld"),
         "api.document_dispositions": both("/api/v1/documents/{}/dispositions.csv"),
         "api.verify_record": [("GET", "/api/v1/record/verify", everyone(200))],
+        "api.record_checkpoint": [("GET", "/api/v1/record/checkpoint", everyone(200))],
+        "api.record_key": [("GET", "/api/v1/record/key", everyone(200))],
+        "api.record_entries_json": [("GET", "/api/v1/record/entries?start=0&end=1", everyone(200))],
+        "api.record_inclusion_proof": [("GET", "/api/v1/record/proof/inclusion?index=0&size=1", everyone(200))],
+        "api.record_consistency_proof": [("GET", "/api/v1/record/proof/consistency?from=1&to=2", everyone(200))],
+        "api.record_verifier_script": [("GET", "/api/v1/record/verify_record.py", everyone(200))],
+        "api.record_witnesses": [("GET", "/api/v1/record/witnesses", everyone(200))],
+        # Signed by a witness, not by a person: the same for everyone, and nothing here is such a note.
+        "api.report_witness_view": [("POST", "/api/v1/record/witnesses", everyone(400))],
     }

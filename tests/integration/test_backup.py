@@ -73,10 +73,17 @@ def test_json_round_trip_through_the_migrations(app, world, tmp_path, monkeypatc
     assert made.exit_code == 0 and "(json)" in made.output, made.output
     header = json.loads(path.read_text().splitlines()[0])
     assert header["format"] == "deliberation-backup" and header["revision"]
+    assert header["record_key"] == app.test_client().get("/api/v1/record/key").get_json()["verifier_key"]
+    assert "PRIVATE" not in path.read_text() and app.config["RECORD_SIGNING_KEY"] not in path.read_text()
     target = _target(tmp_path, monkeypatch)
     restored = _run(target, "restore", str(path))
     assert restored.exit_code == 0 and "The record verifies" in restored.output, restored.output
+    # The restored site has its own new key: restore says how to bring the old one.
+    assert "record_signing_key" in restored.output
     assert snapshot(target) == snapshot(app)
+    old, new = (client.get("/api/v1/record/checkpoint").get_data(as_text=True).split("\n")[:3]
+                for client in (app.test_client(), target.test_client()))
+    assert old == new  # the same tree: same size and root
     with target.app_context():  # the restored site keeps working: new rows get new ids
         assert create_user("after@example.org", "After", "a long password").id > world.outsider.id
 

@@ -48,7 +48,9 @@ def _entry_module(name):
 
 
 def _start(module, monkeypatch, capsys) -> str:
-    monkeypatch.setattr(module.socketio, "run", lambda *args, **kwargs: None)
+    from deliberation.extensions import socketio
+
+    monkeypatch.setattr(socketio, "run", lambda *args, **kwargs: None)
     monkeypatch.setattr("sys.argv", ["app.py", "--port", "5999"])
     module.main()
     return capsys.readouterr().out
@@ -117,10 +119,14 @@ def test_create_user_and_errors(app, run, world):
 def test_create_user_sets_a_new_password_for_an_existing_account(app, run, world):
     from deliberation.security.credentials import check_password
 
+    from ..conftest import sign_in
+
+    signed_in = sign_in(app.test_client(), world.member)
     result = run("create-user", world.member.email, "--name", "Ignored", "--group", world.group.slug,
                  "--role", "member", "--stakeholder", "academia", "--password-stdin", input="a brand new password\n")
     assert result.exit_code == 0, result.output
     assert "password" in result.output.lower() and "set" in result.output.lower()
+    assert signed_in.get("/account").status_code == 302  # the session opened with the old password ended
     with app.app_context():
         user = db.session.get(User, world.member.id)
         assert check_password(user.password_hash, "a brand new password")

@@ -87,7 +87,13 @@ def test_atom_feed_lists_public_events_only(app, client, world):
     feed = ET.fromstring(response.data)
     titles = [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")]
     assert "Discussion draft 2 published: 1 changed, 0 new, 0 removed clauses" in titles
-    assert any(t.startswith("Endorsement round closed") for t in titles)
+    assert any(t.startswith("Round on ") and " closed: " in t for t in titles), titles
+    # Entries speak to people; the chain's hashes are metadata for machines, not the text of the entry.
+    summaries = [e.find(f"{ATOM}summary").text for e in feed.findall(f"{ATOM}entry")]
+    assert not any("SHA-256" in text or "Record entry" in text for text in summaries)
+    assert not [t for t in titles + summaries if "each_group" in t or "threshold majority" in t]
+    marks = feed.findall(f"{ATOM}entry/{{urn:deliberation:record}}entry")
+    assert len(marks) == len(titles) and all(len(m.get("hash")) == 64 for m in marks)
     with app.app_context():
         public = db.session.scalar(select(db.func.count()).select_from(RecordEvent).where(
             RecordEvent.document_id == world.document.id, RecordEvent.public.is_(True)))
