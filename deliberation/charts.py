@@ -12,10 +12,12 @@ the light or dark theme). All text is escaped here: labels are user text.
 import math
 from fractions import Fraction
 
+from decimal import Decimal
+
+from flask_babel import format_number, format_percent, gettext as _, ngettext
 from markupsafe import Markup, escape
 
 from .i18n import N_
-from .services.tally_rules import share_percent
 
 OUTCOME_LABELS = {"adopted": N_("Adopted"), "not_adopted": N_("Not adopted"), "no_quorum": N_("No quorum"),
                   "blocked": N_("Blocked")}
@@ -29,8 +31,8 @@ BANDS = [
     ("none", N_("no one took sides")),
     ("na", N_("no eligible members")),
 ]
-SEGMENTS = [("endorse", "Endorse"), ("endorse_with_reservations", "With reservations"),
-            ("abstain", "Abstain"), ("object", "Object")]
+SEGMENTS = [("endorse", N_("Endorse")), ("endorse_with_reservations", N_("With reservations")),
+            ("abstain", N_("Abstain")), ("object", N_("Object"))]
 
 # Sizes in SVG units; the page scales the charts to its width (they stay readable at 360px).
 LABEL_W, CELL_W, CELL_H, HEAD_H, OUTCOME_W, GAP = 124, 58, 30, 40, 90, 3  # labels fit "Whole document"
@@ -53,12 +55,44 @@ def support_band(group: dict) -> str:
 
 
 def percent(share: str | None) -> str:
-    return share_percent(Fraction(share)) if share is not None else "—"
+    """A fraction as a whole percentage, half up, written the reader's way ("67%", "67 %" in French);
+    "—" for none. Never "2/3", which reads as a count of votes."""
+    if share is None:
+        return "—"
+    return format_percent(Decimal(math.floor(Fraction(share) * 100 + Fraction(1, 2))) / 100)
 
 
-def whole_percent(share: str) -> str:
-    """"67%" for a map cell, where space is short; the exact share is in the cell's title and the table."""
-    return f"{math.floor(Fraction(share) * 100 + Fraction(1, 2))}%"
+def share_words(group: dict) -> str:
+    """"67% · 2 of 3": a group's share of support, then its endorsements among those who took sides."""
+    yes = group["endorse"] + group["endorse_with_reservations"]
+    sides = yes + group["object"]
+    if not sides:
+        return _("no one took sides")
+    return _("%(percent)s · %(yes)s of %(sides)s", percent=percent(group["share"]), yes=format_number(yes),
+             sides=format_number(sides))
+
+
+def support_summary(result: dict, sectors) -> str:
+    """The reading of an item a chair needs at a glance, in place of the agreement score's decimal: how many
+    stakeholder groups meet quorum and threshold, and which group supports the text least."""
+    counted = [(s.name, result["groups"][s.key]) for s in sectors
+               if s.key in result["groups"] and result["groups"][s.key]["counted"]]
+    if not counted:
+        return _("No stakeholder group has eligible members.")
+    meeting = sum(1 for _name, g in counted if g["quorum_met"] and g["threshold_met"])
+    text = ngettext("%(met)s of %(num)d stakeholder group meets quorum and threshold.",
+                    "%(met)s of %(num)d stakeholder groups meet quorum and threshold.", len(counted),
+                    met=format_number(meeting))
+    sided = [(name, g) for name, g in counted if g["share"] is not None]
+    if sided and len(counted) > 1:
+        name, weakest = min(sided, key=lambda pair: Fraction(pair[1]["share"]))
+        text += " " + _("Least support: %(group)s, %(share)s.", group=name, share=share_words(weakest))
+    return text
+
+
+def cast_words(group: dict) -> str:
+    return _("%(cast)s of %(eligible)s cast", cast=format_number(group["cast"]),
+             eligible=format_number(group["eligible"]))
 
 
 def _short(text: str, limit: int) -> str:
@@ -82,15 +116,13 @@ def _text(x, y, content, cls, anchor="middle") -> str:
 
 def _cell_title(label: str, sector: str, group: dict) -> str:
     if not group["counted"]:
-        return f"{label}, {sector}: no eligible members (left out)"
-    parts = [f"share {group['share']} ({percent(group['share'])})" if group["share"] is not None
-             else "no one took sides",
-             f"{group['cast']} of {group['eligible']} cast",
-             "quorum met" if group["quorum_met"] else "quorum not met",
-             "threshold met" if group["threshold_met"] else "threshold not met"]
+        return _("%(item)s, %(group)s: no eligible members (left out)", item=label, group=sector)
+    parts = [share_words(group), cast_words(group),
+             _("quorum met") if group["quorum_met"] else _("quorum not met"),
+             _("threshold met") if group["threshold_met"] else _("threshold not met")]
     if group["formal_objections"]:
-        parts.append(f"{group['formal_objections']} formal objection(s)")
-    return f"{label}, {sector}: " + ", ".join(parts)
+        parts.append(ngettext("%(num)d formal objection", "%(num)d formal objections", group["formal_objections"]))
+    return _("%(item)s, %(group)s: %(details)s", item=label, group=sector, details=", ".join(parts))
 
 
 def consensus_map(rows: list[tuple[str, dict]], sectors: list[tuple[str, str]], chart_id: str = "consensus-map") -> Markup:
@@ -98,30 +130,34 @@ def consensus_map(rows: list[tuple[str, dict]], sectors: list[tuple[str, str]], 
     width = LABEL_W + len(sectors) * CELL_W + OUTCOME_W
     height = HEAD_H + len(rows) * CELL_H + 4
     counts = {outcome: sum(1 for _l, r in rows if r["outcome"] == outcome) for outcome in OUTCOME_LABELS}
-    summary = ", ".join(f"{n} {OUTCOME_LABELS[o].lower()}" for o, n in counts.items() if n)
+    summary = ", ".join(f"{format_number(n)} {_(OUTCOME_LABELS[o]).lower()}" for o, n in counts.items() if n)
+    desc = " ".join([
+        _("%(items)s items by %(groups)s stakeholder groups.", items=format_number(len(rows)),
+          groups=format_number(len(sectors))),
+        _("Each cell is coloured by the share of members who endorsed among those who took sides; a dashed "
+          "outline means the group has not reached quorum and a red corner marks a formal objection."),
+        f"{summary}."])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="consensus-map" id="{chart_id}" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
-             f'<title id="{chart_id}-title">Consensus map: support for each item by stakeholder group</title>',
-             f'<desc id="{chart_id}-desc">{escape(f"{len(rows)} items by {len(sectors)} stakeholder groups. ")}'
-             f'Each cell is coloured by the share of members who endorsed among those who took sides; a dashed '
-             f'outline means the group has not reached quorum and a red corner marks a formal objection. '
-             f'{escape(summary)}.</desc>']
+             f'<title id="{chart_id}-title">'
+             f'{escape(_("Consensus map: support for each item by stakeholder group"))}</title>',
+             f'<desc id="{chart_id}-desc">{escape(desc)}</desc>']
     for column, (_key, name) in enumerate(sectors):
         x = LABEL_W + column * CELL_W + CELL_W // 2
         for line_no, line in enumerate(_header_lines(name)):
             parts.append(_text(x, 16 + line_no * 14, line, "map-head"))
-    parts.append(_text(LABEL_W + len(sectors) * CELL_W + OUTCOME_W // 2, 16, "Outcome", "map-head"))
+    parts.append(_text(LABEL_W + len(sectors) * CELL_W + OUTCOME_W // 2, 16, _("Outcome"), "map-head"))
     for row, (label, result) in enumerate(rows):
         y = HEAD_H + row * CELL_H
-        parts.append(f'<g class="map-row"><title>{escape(label)}: {OUTCOME_LABELS[result["outcome"]]}</title>')
+        parts.append(f'<g class="map-row"><title>{escape(label)}: {escape(_(OUTCOME_LABELS[result["outcome"]]))}</title>')
         parts.append(_text(LABEL_W - 8, y + CELL_H // 2 + 4, _short(label, 15), "map-label", "end"))
         for column, (key, name) in enumerate(sectors):
             parts.append(_map_cell(LABEL_W + column * CELL_W, y, label, name, result["groups"].get(key)))
         x = LABEL_W + len(sectors) * CELL_W + 6
         parts.append(f'<rect x="{x}" y="{y + 4}" width="{OUTCOME_W - 8}" height="{CELL_H - 8}" rx="11" '
                      f'class="map-outcome map-outcome--{result["outcome"]}"/>')
-        parts.append(_text(x + (OUTCOME_W - 8) // 2, y + CELL_H // 2 + 4, OUTCOME_LABELS[result["outcome"]],
+        parts.append(_text(x + (OUTCOME_W - 8) // 2, y + CELL_H // 2 + 4, _(OUTCOME_LABELS[result["outcome"]]),
                            "map-outcome-text"))
         parts.append("</g>")
     parts.append("</svg>")
@@ -132,7 +168,7 @@ def _map_cell(x: int, y: int, label: str, sector: str, group: dict | None) -> st
     group = group or {"counted": False, "share": None}
     band = support_band(group)
     classes = f"map-cell band-{band}" + (" no-quorum" if group["counted"] and not group["quorum_met"] else "")
-    content = {"na": "n/a", "none": "—"}.get(band) or whole_percent(group["share"])
+    content = {"na": _("n/a"), "none": "—"}.get(band) or percent(group["share"])
     cell = [f'<g><title>{escape(_cell_title(label, sector, group))}</title>',
             f'<rect x="{x + GAP}" y="{y + GAP}" width="{CELL_W - 2 * GAP}" height="{CELL_H - 2 * GAP}" rx="4" '
             f'class="{classes}"/>',
@@ -152,7 +188,7 @@ def position_bars(label: str, result: dict, sectors: list[tuple[str, str]], char
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="position-bars" id="{chart_id}" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
-             f'<title id="{chart_id}-title">{escape(f"Positions on {label} by stakeholder group")}</title>',
+             f'<title id="{chart_id}-title">{escape(_("Positions on %(item)s by stakeholder group", item=label))}</title>',
              f'<desc id="{chart_id}-desc">{escape(desc)}.</desc>']
     for row, (key, name) in enumerate(sectors):
         y = row * (BAR_H + 8) + 2
@@ -166,11 +202,11 @@ def position_bars(label: str, result: dict, sectors: list[tuple[str, str]], char
                 continue
             w = BAR_W * n / group["eligible"]
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{BAR_H}" class="seg seg--{position}">'
-                         f'<title>{escape(f"{name}: {title} {n}")}</title></rect>')
+                         f'<title>{escape(f"{name}: {_(title)} {format_number(n)}")}</title></rect>')
             if w >= 16:
                 parts.append(_text(f"{x + w / 2:.1f}", y + BAR_H // 2 + 4, str(n), f"seg-count seg-count--{position}"))
             x += w
-        note = f"{group['cast']} of {group['eligible']} cast" if group["eligible"] else "none eligible"
+        note = cast_words(group) if group["eligible"] else _("none eligible")
         parts.append(_text(BAR_LABEL_W + BAR_W + 8, y + BAR_H // 2 + 4, note, "bar-note", "start"))
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -178,6 +214,7 @@ def position_bars(label: str, result: dict, sectors: list[tuple[str, str]], char
 
 def _bar_words(name: str, group: dict | None) -> str:
     if not group or not group["eligible"]:
-        return f"{name}: no eligible members"
-    counts = ", ".join(f"{title.lower()} {group[position]}" for position, title in SEGMENTS)
-    return f"{name}: {counts}, no response {group['eligible'] - group['cast']} of {group['eligible']}"
+        return _("%(group)s: no eligible members", group=name)
+    counts = ", ".join(f"{_(title).lower()} {format_number(group[position])}" for position, title in SEGMENTS)
+    return _("%(group)s: %(counts)s, no response %(missing)s of %(eligible)s", group=name, counts=counts,
+             missing=format_number(group["eligible"] - group["cast"]), eligible=format_number(group["eligible"]))

@@ -14,7 +14,9 @@ def _body(name: str) -> dict:
 
 SCHEMAS = {
     "RoundItem": obj({"id": INT, "clause_id": NULLABLE_INT, "label": STR, "designation": NULLABLE_STR,
-                      "designation_note": NULLABLE_STR}, ["id", "clause_id", "label"]),
+                      "designation_note": NULLABLE_STR,
+                      # Why the chair designated against the tally's reading (null when it agrees).
+                      "designation_override": NULLABLE_STR}, ["id", "clause_id", "label"]),
     "Round": obj({"id": INT, "version_id": INT, "status": {"type": "string", "enum": ["open", "closed"]},
                   "scope": {"type": "string", "enum": ["document", "clauses"]},
                   "rule": {"type": "string", "enum": ["each_group", "consensus", "pooled"]},

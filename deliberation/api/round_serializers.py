@@ -8,7 +8,8 @@ def _iso(value):
 
 def item_json(item) -> dict:
     return {"id": item.id, "clause_id": item.clause_id, "label": item_label(item),
-            "designation": item.designation, "designation_note": item.designation_note}
+            "designation": item.designation, "designation_note": item.designation_note,
+            "designation_override": item.designation_override}
 
 
 def round_json(round_, items=None) -> dict:

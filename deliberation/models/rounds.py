@@ -24,6 +24,14 @@ DESIGNATIONS = {
     "strong_support": N_("Strong support with significant opposition"),
     "divergence": N_("Divergence"),
 }
+# How a rule and a threshold read inside a sentence ("Rule: each stakeholder group must support").
+RULE_LABELS = {
+    "each_group": N_("each stakeholder group must support"),
+    "consensus": N_("consensus (formal objections block)"),
+    "pooled": N_("pooled vote"),
+}
+THRESHOLD_LABELS = {"majority": N_("simple majority"), "two_thirds": N_("two thirds"),
+                    "three_quarters": N_("three quarters")}
 
 
 class Round(db.Model):
@@ -68,6 +76,8 @@ class RoundItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     designation: Mapped[str | None] = mapped_column(String(20))
     designation_note: Mapped[str | None] = mapped_column(Text)
+    # Why the chair designated against the tally's reading (services/designations.py); shown in the record.
+    designation_override: Mapped[str | None] = mapped_column(Text)
     designated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     clause = relationship("Clause", lazy="raise_on_sql")

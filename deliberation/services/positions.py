@@ -180,6 +180,22 @@ def submit_ballot(actor, round_: Round, answers: dict[int, dict]) -> int:
     return len(_write(actor, round_, voter, entries))
 
 
+def fill_remaining(actor, round_: Round, answers: dict[int, dict], position, statement) -> dict[int, dict]:
+    """`answers` with every item answered neither before nor in them given `position` (and `statement`),
+    never as a formal objection: a ballot's "the same for every item not answered yet". The bulk answer is
+    checked once; BallotInvalid names `fill-position` or `fill-statement`."""
+    answered = {p.item_id for p in my_positions(round_, actor)}
+    answered |= {item_id for item_id, answer in answers.items() if answer.get("position")}
+    blank = [item for item in round_items(round_) if item.id not in answered]
+    if not blank:
+        return answers
+    try:
+        clean_entry(blank[0], position, statement, False, prefix="fill-")
+    except Invalid as exc:
+        raise BallotInvalid({exc.field: exc}) from None
+    return {**answers, **{item.id: {"position": position, "statement": statement, "formal": False} for item in blank}}
+
+
 def my_positions(round_: Round, user) -> list[Position]:
     if not getattr(user, "is_authenticated", False):
         return []

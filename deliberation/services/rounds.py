@@ -13,13 +13,11 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Clause, EligibleVoter, Membership, Round, RoundItem, User, Version
 from ..models._base import utcnow
-from ..models.rounds import DESIGNATIONS
 from ..realtime import queue_event, round_room, version_room
 from .errors import Conflict, Invalid, NotFound
 from .record import append_event
 from .tally import RoundTally, eligible_by_group, frozen_tally, round_items, round_tally, version_of
 from .tally_rules import RULES, THRESHOLDS, parse_fraction
-from .validation import clean_text
 
 ROUNDABLE_STATUSES = ("open", "endorsement")
 
@@ -194,24 +192,6 @@ def close_due_rounds(rounds: list[Round] | None = None) -> list[Round]:
     for round_ in closed:
         _freeze(SYSTEM, round_)
     return closed
-
-
-def designate(actor, round_: Round, item_id: int, designation: str, note: str = "") -> RoundItem:
-    """The chair's consensus designation for one item, recorded once the round is closed."""
-    if round_.status != "closed":
-        raise Conflict("Designations are recorded once the round has closed.")
-    item = db.session.get(RoundItem, item_id)
-    if item is None or item.round_id != round_.id:
-        raise NotFound("That item is not part of this round.")
-    if designation not in DESIGNATIONS:
-        raise Invalid("Choose a designation from the list.", field="designation")
-    item.designation = designation
-    item.designation_note = clean_text(note, "note", required=False, max_length=2000) or None
-    item.designated_at = utcnow()
-    db.session.flush()
-    record_round_event("round.designated", actor, round_, {"item_id": item.id, "clause_id": item.clause_id,
-                                                "designation": designation, "note": item.designation_note})
-    return item
 
 
 def set_statements_open(actor, round_: Round, accept: bool) -> None:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..security import Permission, require
 from ..services.errors import Invalid, ServiceError
-from ..services.positions import BallotInvalid, eligible_voter, may_vote, submit_ballot
+from ..services.positions import BallotInvalid, eligible_voter, fill_remaining, may_vote, submit_ballot
 from ..services.round_record import ballot as ballot_lines, load_round
 from ..services.statements import add_minority_statement
 from .forms import EmptyForm
@@ -55,6 +55,12 @@ def ballot(round_id: int):
         return _page(round_, 400 if request.method == "POST" else 200)
     answers = answers_from(request.form)
     try:
+        fill = request.form.get("fill")
+        if fill == "endorse":  # "Endorse every item not answered yet"
+            answers = fill_remaining(current_user, round_, answers, "endorse", None)
+        elif fill == "same":   # one position (and statement) for every item not answered yet
+            answers = fill_remaining(current_user, round_, answers, request.form.get("fill-position"),
+                                     request.form.get("fill-statement"))
         changed = submit_ballot(current_user, round_, answers)
     except BallotInvalid as exc:
         errors = {field: problem.translated() for field, problem in exc.errors.items()}

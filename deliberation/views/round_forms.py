@@ -1,6 +1,5 @@
 """Forms of the rounds and support pages. Flask-WTF adds the CSRF token; services do the real checks."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateTimeLocalField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField,
     StringField, TextAreaField,
@@ -8,13 +7,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.rounds import DESIGNATIONS
-from .forms import RULE_CHOICES, THRESHOLD_CHOICES
+from .forms import RULE_CHOICES, THRESHOLD_CHOICES, Form
 
 SCOPE_CHOICES = [("document", _l("The whole document")), ("every", _l("Every clause, one by one")),
                  ("chosen", _l("Chosen clauses"))]
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(Form):
     scope = RadioField(_l("What is put to the group"), choices=SCOPE_CHOICES, default="document")
     clause_ids = SelectMultipleField(_l("Clauses"), coerce=int, choices=[], validate_choice=False)
     rule = SelectField(_l("Decision rule"), choices=RULE_CHOICES)
@@ -24,29 +23,29 @@ class OpenRoundForm(FlaskForm):
     live_tally = BooleanField(_l("Members and observers see the running tally while the round is open"))
 
 
-class ReopenRoundForm(FlaskForm):
+class ReopenRoundForm(Form):
     """Reopening a consensus round after a formal objection was answered: everything else is copied."""
     closes_at = DateTimeLocalField(_l("Closes at (UTC, optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
-class DesignationForm(FlaskForm):
+class DesignationForm(Form):
     designation = SelectField(_l("Designation"), choices=[(key, _l(label)) for key, label in DESIGNATIONS.items()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
-class StatementForm(FlaskForm):
+class StatementForm(Form):
     body = TextAreaField(_l("Minority statement"), validators=[DataRequired(), Length(max=20000)])
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     response = TextAreaField(_l("Response to the objection"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ToggleForm(FlaskForm):
+class ToggleForm(Form):
     accept = HiddenField()
 
 
-class SupportForm(FlaskForm):
+class SupportForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     organisation = StringField(_l("Organisation (optional)"), validators=[Optional(), Length(max=200)])
     sector = SelectField(_l("Sector"), choices=[])
@@ -55,5 +54,5 @@ class SupportForm(FlaskForm):
     email = EmailField(_l("E-mail (for verification only; never shown)"), validators=[DataRequired(), Length(max=254)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     decision = HiddenField(validators=[DataRequired()])

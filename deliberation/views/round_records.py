@@ -9,10 +9,12 @@ from ..models import Position
 from ..security import Permission, can, require
 from ..services import objections as objection_service
 from ..services import rounds as round_service
-from ..services.errors import Invalid
+from ..services.designations import Choice, contradiction, designate_items, tally_reading
+from ..services.errors import Invalid, ServiceError
 from ..services.round_exports import positions_csv, tally_csv
 from ..services.round_reopening import reopenings
 from ..services.round_record import load_round, named_positions, visible_positions, visible_tally
+from ..services.tally import round_tally
 from .forms import EmptyForm
 from .helpers import load_document
 from .round_forms import DesignationForm, ReopenRoundForm, ResponseForm, ToggleForm
@@ -53,13 +55,51 @@ def download_positions(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/items/<int:item_id>/designation")
 def designate(round_id: int, item_id: int):
+    """One item's designation (the designations page records them all at once)."""
     round_ = load_round_page(round_id, Permission.RUN_ROUNDS)
     form = DesignationForm()
     if not form.validate_on_submit():
         raise Invalid("Choose a designation from the list.", field="designation")
-    round_service.designate(current_user, round_, item_id, form.designation.data, form.note.data or "")
+    designate_items(current_user, round_, {item_id: Choice(form.designation.data, form.note.data or "",
+                                                          request.form.get("override", ""))})
     flash(_("Designation recorded."), "success")
     return redirect(url_for("rounds.show", round_id=round_id, _anchor=f"record-{item_id}"))
+
+
+@bp.route("/rounds/<int:round_id>/designations", methods=["GET", "POST"])
+def designations(round_id: int):
+    """Every item of a closed round on one form: the tally beside each choice, nothing preselected, and
+    `?reading=tally` to fill the choices with the tally's reading for the chair to check and record."""
+    round_ = load_round_page(round_id, Permission.RUN_ROUNDS)
+    if round_.status != "closed":
+        abort(404)
+    tally = round_tally(round_)
+    form, error, status = EmptyForm(), None, 200
+    chosen = {entry.item.id: Choice(entry.item.designation or "", entry.item.designation_note or "",
+                                    entry.item.designation_override or "") for entry in tally.items}
+    if request.args.get("reading") == "tally":
+        chosen = {entry.item.id: Choice(tally_reading(entry.result), chosen[entry.item.id].note)
+                  for entry in tally.items}
+    if request.method == "POST":
+        chosen = {entry.item.id: Choice(request.form.get(f"designation-{entry.item.id}", ""),
+                                        request.form.get(f"note-{entry.item.id}", ""),
+                                        request.form.get(f"override-{entry.item.id}", "")) for entry in tally.items}
+        if form.validate_on_submit():
+            try:
+                designate_items(current_user, round_, {item_id: choice for item_id, choice in chosen.items()
+                                                       if choice.designation})
+            except ServiceError as exc:  # checked before anything is written: nothing to undo
+                error, status = exc, exc.status
+            else:
+                flash(_("Designations recorded."), "success")
+                return redirect(url_for("rounds.show", round_id=round_id, _anchor="record"))
+        else:
+            status = 400
+    rows = [(entry, chosen[entry.item.id], contradiction(chosen[entry.item.id].designation, entry.result))
+            for entry in tally.items]
+    return render_template("rounds/designations.html", round=round_, version=round_.version,
+                           document=round_.version.document, tally=tally, rows=rows, form=form, error=error,
+                           readings={entry.item.id: tally_reading(entry.result) for entry in tally.items}), status
 
 
 @bp.post("/rounds/<int:round_id>/statements")

@@ -2,10 +2,9 @@
 closing it, reopening it after a formal objection was answered, adopting the version, and the list of a
 document's rounds."""
 from datetime import timezone
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import format_percent, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import charts
@@ -17,11 +16,10 @@ from ..services import rounds as round_service
 from ..services.round_reopening import reopen_round
 from ..services.documents import document_versions, version_clauses
 from ..services.errors import Invalid, ServiceError
-from ..services.round_exports import item_label
 from ..services.round_record import load_round, round_overview, tally_for_reader
 from .forms import EmptyForm, RULE_CHOICES, THRESHOLD_CHOICES
 from .helpers import form_error, load_document, load_version
-from .round_forms import DesignationForm, OpenRoundForm, ReopenRoundForm, StatementForm, ToggleForm
+from .round_forms import OpenRoundForm, ReopenRoundForm, StatementForm, ToggleForm
 
 bp = Blueprint("rounds", __name__)
 
@@ -78,7 +76,7 @@ def show(round_id: int):
     overview = round_overview(current_user, round_)
     return render_template("rounds/show.html", o=overview, round=round_, version=round_.version,
                            document=round_.version.document, empty_form=EmptyForm(), toggle_form=ToggleForm(),
-                           designation_form=DesignationForm(), statement_form=StatementForm(),
+                           statement_form=StatementForm(),
                            reopen_form=ReopenRoundForm())
 
 
@@ -130,13 +128,13 @@ def open_round_for(version):
 
 @bp.app_template_global()
 def tally_map(tally):
-    return charts.consensus_map([(item_label(t.item), t.result) for t in tally.items],
+    return charts.consensus_map([(reader_item_label(t.item), t.result) for t in tally.items],
                                 [(s.key, s.name) for s in tally.sectors])
 
 
 @bp.app_template_global()
 def tally_bars(tally, entry):
-    return charts.position_bars(item_label(entry.item), entry.result, [(s.key, s.name) for s in tally.sectors],
+    return charts.position_bars(reader_item_label(entry.item), entry.result, [(s.key, s.name) for s in tally.sectors],
                                 f"bars-{entry.item.id}")
 
 
@@ -144,11 +142,15 @@ def tally_bars(tally, entry):
 def round_labels():
     return {"position_labels": translated(POSITION_LABELS), "designation_labels": translated(DESIGNATIONS),
             "outcome_labels": translated(charts.OUTCOME_LABELS), "support_bands": charts.BANDS,
-            "rule_labels": dict(RULE_CHOICES), "threshold_labels": dict(THRESHOLD_CHOICES), "item_label": item_label}
+            "rule_labels": dict(RULE_CHOICES), "threshold_labels": dict(THRESHOLD_CHOICES), "item_label": reader_item_label}
 
 
-@bp.app_template_filter("percent")
-def percent(share: str | None) -> str:
-    # The same rounding as everywhere (one decimal, half up), written the reader's way: 66,7 % in French.
-    shown = charts.percent(share)
-    return format_percent(Decimal(shown[:-1]) / 100, "#,##0.0%") if shown.endswith("%") else shown
+def reader_item_label(item) -> str:
+    """A round item as the page names it: its clause's label, or "Whole document" in the reader's language."""
+    return item.clause.label if item.clause is not None else _("Whole document")
+
+
+bp.add_app_template_filter(charts.percent, "percent")
+bp.add_app_template_filter(charts.share_words, "share_label")
+bp.add_app_template_global(charts.support_summary, "support_summary")
+bp.add_app_template_global(charts.support_band, "support_band")

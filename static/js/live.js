@@ -23,6 +23,23 @@
     if (reason === "io server disconnect") window.setTimeout(function () { socket.connect(); }, 1000);
   });
 
+  // The server took this socket out of the version's rooms: the reader may no longer read them (the
+  // document or the group was made private, the comments are no longer public, the membership ended).
+  // Reload to show what the reader may read now, unless that would lose a comment being written.
+  socket.on("access_lost", function (data) {
+    if (Number(data.version_id) !== versionId) return;
+    var writing = Array.prototype.some.call(document.querySelectorAll("textarea"), function (area) {
+      return area.value.trim() !== "";
+    });
+    if (!writing) { window.location.reload(); return; }
+    var notice = Threads.text("access-lost");
+    if (presence) {
+      presence.querySelector("[data-presence-text]").textContent = notice;
+      presence.hidden = false;
+    }
+    Threads.announce(notice);
+  });
+
   socket.on("presence", function (data) {
     if (!presence || Number(data.version_id) !== versionId) return;
     presence.querySelector("[data-presence-text]").textContent =
@@ -42,11 +59,54 @@
     return comment.author ? comment.author.name : Threads.text("someone");
   }
 
+  // The visible sign of comments that arrived while reading: "2 new comments · Show". Show goes to the
+  // oldest one not yet shown, opening its clause's discussion; the reader's own comments do not count.
+  var news = document.querySelector("[data-news]");
+  var unseen = [];
+  var bar = document.querySelector("[data-live-bar]");
+  var me = bar ? bar.dataset.userId : "";
+
+  function showNews() {
+    if (!news) return;
+    news.hidden = unseen.length === 0;
+    news.querySelector("[data-news-text]").textContent =
+      Threads.text(unseen.length === 1 ? "news-one" : "news-many", {n: unseen.length});
+  }
+
+  function goToNext() {
+    var next = unseen.shift();
+    showNews();
+    if (!next) return;
+    var margin = Threads.marginOf(next.clause_id);
+    var opened = margin ? Threads.openPanel(margin) : Promise.resolve(null);
+    opened.then(function () {
+      var target = document.getElementById("comment-" + next.id) ||
+        document.querySelector('.clause[data-clause-id="' + next.clause_id + '"]');
+      if (!target) return;
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.scrollIntoView({block: "center"});
+      target.focus({preventScroll: true});
+    });
+  }
+
+  if (news) {
+    news.querySelector("[data-news-show]").addEventListener("click", goToNext);
+    news.querySelector("[data-news-dismiss]").addEventListener("click", function () {
+      unseen = [];
+      showNews();
+    });
+  }
+
   socket.on("comment_created", function (comment) {
     if (!mine(comment)) return;
+    var theirs = !(comment.author && String(comment.author.id) === me) && Threads.marginOf(comment.clause_id);
+    if (theirs) {
+      unseen.push({id: comment.id, clause_id: comment.clause_id});
+      showNews();
+    }
     Threads.insertComment(comment).then(function () {
       Threads.emit("comment", comment);
-      if (document.getElementById("comment-" + comment.id) || Threads.marginOf(comment.clause_id)) {
+      if (theirs) {
         Threads.announce(Threads.text(comment.parent_id ? "new-reply" : "new-comment",
                                       {name: who(comment), clause: Threads.clauseLabel(comment.clause_id)}));
       }

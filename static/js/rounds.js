@@ -21,8 +21,19 @@
         }
       });
     });
+    socket.on("disconnect", function (reason) {
+      // The server closes a socket whose sign-in ended (signed out everywhere, suspended, removed from the
+      // group); the client does not retry that on its own. Connect again as whoever the cookie says now.
+      box.dataset.joined = "false";
+      if (reason === "io server disconnect") window.setTimeout(function () { socket.connect(); }, 1000);
+    });
     socket.on("tally_updated", function (data) {
       if (data && Number(data.round_id) === roundId) schedule();
+    });
+    // Taken out of the round's room (its document is no longer readable by this reader): the page
+    // shows what the reader may see now.
+    socket.on("access_lost", function (data) {
+      if (data && Number(data.round_id) === roundId) window.location.reload();
     });
 
     function schedule() {

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 
+from .test_rounds import record_designations
 from .conftest import ROOT, SCREENSHOTS, screenshot
 
 DOC_IMAGES = ROOT / "docs" / "images"
@@ -129,7 +130,7 @@ def test_from_draft_to_public_record(live_server, new_page):
             if n < 2 and i == 0:
                 page.set_viewport_size({"width": 1280, "height": 900})
                 page.goto(f"/rounds/{round_id}/ballot")
-                page.check(f"input[type=radio][value={choices[sector]}]")
+                page.check(f"input[type=radio][name^=position-][value={choices[sector]}]")
                 if choices[sector] == "endorse_with_reservations":
                     page.locator("textarea[name^=statement-]").first.fill("Subject to the reply on oversight.")
                 if sector == "civil_society":
@@ -146,8 +147,9 @@ def test_from_draft_to_public_record(live_server, new_page):
     chair.once("dialog", lambda dialog: dialog.accept())
     chair.click("button:has-text('Close the round')")
     chair.wait_for_selector("text=no designation yet")
-    chair.select_option("select[name=designation]", "consensus")
-    chair.click(".designation-form button:has-text('Record')")
+    chair.click("a:has-text('Record designations')")
+    chair.locator("select[name^=designation-]").first.select_option("consensus")
+    record_designations(chair)
     chair.wait_for_selector(".designation")
     shot(chair, "round-closed", full_page=True)
 
@@ -190,7 +192,7 @@ def test_reading_commenting_and_voting_work_without_javascript(live_server, new_
     assert page.locator(".comment:has-text('Written without scripts.')").count() == 1
 
     page.goto(f"/rounds/{round_id}/ballot")
-    page.check("input[type=radio][value=endorse]")
+    page.check("input[type=radio][name^=position-][value=endorse]")
     page.click("button:has-text('Save my positions')")
     page.wait_for_load_state()
     assert page.get_by_text("Saved 1 position.").count() == 1

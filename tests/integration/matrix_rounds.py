@@ -84,6 +84,8 @@ def expectations(app, w):
         "round_records.download_positions": [("GET", f"/rounds/{r}/positions.csv", chair_page),
                                              ("GET", f"/rounds/{c}/positions.csv", everyone(200))],
         "round_records.designate": [("POST", f"/rounds/{c}/items/{ids['item']}/designation", CHAIR_ONLY)],
+        "round_records.designations": [("GET", f"/rounds/{c}/designations", chair_page),
+                                       ("POST", f"/rounds/{c}/designations", CHAIR_ONLY)],
         "round_records.toggle_statements": [("POST", f"/rounds/{c}/statements", CHAIR_ONLY)],
         "round_records.objections": [("GET", f"/documents/{ids['document']}/objections", everyone(200)),
                                      ("GET", f"/documents/{w.private_document.id}/objections", PRIVATE_DOC)],

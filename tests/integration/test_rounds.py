@@ -110,7 +110,9 @@ def test_round_page_tally_map_and_hidden_tally(app, client, world):
     html = page.data.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="consensus-map"' in html
     assert "<title id=\"consensus-map-title\">" in html and "<desc id=\"consensus-map-desc\">" in html
-    assert "2/3 <span class=\"meta\">(66.7%)</span>" in html  # fraction and percentage
+    # A share reads as a whole percentage with the counts it comes from, never as "2/3" (a vote count?).
+    assert '<td class="share">67% · 2 of 3</td>' in html
+    assert ">2/3<" not in html and "share 2/3" not in html
     assert "The map as a table" in html and "formal-mark" in html
     assert "No quorum" in html and "Pooled vote, for comparison" in html
     assert "Named positions" not in html  # not for the public while the round is open
@@ -343,3 +345,51 @@ def test_anonymous_cannot_take_positions_or_see_the_ballot(app, client, world):
     response = client.get(f"/rounds/{round_id}/ballot")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
     assert re.search(rb"Take your position", client.get(f"/rounds/{round_id}").data) is None
+
+
+def test_the_ballot_fills_the_items_not_answered_yet_in_one_go(app, client, world):
+    """Issue 15 item 5: "Endorse all N" and "the same other position" for every item still without one;
+    what the member chose on the page and what they had saved before stay as they are."""
+    round_id, items = _round(app, world)
+    _vote(app, round_id, world.member, _clause_of(app, items[0]), "abstain")
+    sign_in(client, world.member)
+    url = f"/rounds/{round_id}/ballot"
+    page = client.get(url).get_data(as_text=True)
+    assert "3 items not answered yet" in page and "Endorse all 3" in page
+    token = csrf_token(client, url)
+
+    # The other position needs its statement: refused once, in the bulk fieldset, nothing saved.
+    refused = client.post(url, data={"csrf_token": token, "fill": "same", "fill-position": "object"})
+    assert refused.status_code == 400 and "Give the reason for your objection." in refused.get_data(as_text=True)
+    assert 'id="fill-statement"' in refused.get_data(as_text=True) and _count(app, Position) == 1
+    no_choice = client.post(url, data={"csrf_token": token, "fill": "same"})
+    assert no_choice.status_code == 400 and _count(app, Position) == 1
+
+    chosen = client.post(url, data={"csrf_token": token, "fill": "endorse", f"position-{items[1]}": "object",
+                                    f"statement-{items[1]}": "Too broad."}, follow_redirects=True)
+    assert "Saved 3 positions." in chosen.get_data(as_text=True)
+    assert "You have answered every item." in chosen.get_data(as_text=True)
+    with app.app_context():
+        mine = dict(db.session.execute(select(Position.item_id, Position.position).where(
+            Position.round_id == round_id, Position.user_id == world.member.id)).all())
+    assert mine == {items[0]: "abstain", items[1]: "object", items[2]: "endorse", items[3]: "endorse"}
+    assert "items not answered yet" not in chosen.get_data(as_text=True).split("ballot-progress")[1][:200]
+
+
+def test_the_same_other_position_goes_with_its_statement_and_never_as_formal(app, client, world):
+    round_id, items = _round(app, world)
+    sign_in(client, world.member)
+    url = f"/rounds/{round_id}/ballot"
+    token = csrf_token(client, url)
+    done = client.post(url, data={"csrf_token": token, "fill": "same", "fill-position": "endorse_with_reservations",
+                                  "fill-statement": "Subject to our capital's review."}, follow_redirects=True)
+    assert "Saved 4 positions." in done.get_data(as_text=True)
+    with app.app_context():
+        rows = db.session.execute(select(Position.position, Position.statement, Position.formal).where(
+            Position.round_id == round_id)).all()
+    assert {tuple(row) for row in rows} == {("endorse_with_reservations", "Subject to our capital's review.", False)}
+
+
+def _clause_of(app, item_id):
+    with app.app_context():
+        return db.session.get(RoundItem, item_id).clause_id
