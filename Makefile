@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgres browsers bench bench-tools clean translations
+.PHONY: run test test-postgres browsers libreoffice bench bench-tools clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,18 +22,20 @@ run: $(VENV)/.runtime
 	$(BIN)/python app.py $(ARGS)
 
 ## make test: install the test needs and run the whole suite (SQLite)
-test: $(VENV)/.tests browsers
+test: $(VENV)/.tests browsers libreoffice
 	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
 
 ## make test-postgres: the same suite against PostgreSQL and Redis on this machine
-test-postgres: $(VENV)/.tests browsers
+test-postgres: $(VENV)/.tests browsers libreoffice
 	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
 
 ## Browser tests drive Debian's Chromium (installed when missing and we are allowed to, as root) and
-## inject axe-core from the npm registry (pinned in tests/browser/package-lock.json). Without them the
-## browser tests are skipped; with REQUIRE_BROWSERS=1 (set by .ci/run) a failed install stops here.
+## inject axe-core from the npm registry (pinned in tests/browser/package-lock.json, with vnu-jar, the Nu HTML
+## Checker, which runs on Debian's Java: --ignore-scripts, or vnu-jar's install script would download a Java when
+## none is installed yet). Without them the browser tests are skipped; with REQUIRE_BROWSERS=1
+## (set by .ci/run) a failed install stops here.
 browsers: tests/browser/node_modules/axe-core/axe.min.js
 
 missing = if [ "$(REQUIRE_BROWSERS)" = "1" ]; then echo "Error: $(1); REQUIRE_BROWSERS=1 makes the browser tests mandatory." >&2; exit 1; \
@@ -41,8 +43,8 @@ missing = if [ "$(REQUIRE_BROWSERS)" = "1" ]; then echo "Error: $(1); REQUIRE_BR
 
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
 	@if command -v npm >/dev/null; then \
-	  npm ci --prefix tests/browser --no-audit --no-fund --silent || { $(call missing,npm ci could not install axe-core,accessibility tests); }; \
-	else $(call missing,npm is not installed,accessibility tests); fi
+	  npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --silent || { $(call missing,npm ci could not install axe-core and vnu-jar,accessibility and HTML checker tests); }; \
+	else $(call missing,npm is not installed,accessibility and HTML checker tests); fi
 
 browsers:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
@@ -50,6 +52,23 @@ browsers:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	      || { $(call missing,Could not install chromium and chromium-driver,browser tests); }; \
 	  else $(call missing,Chromium is not installed (apt-get install chromium chromium-driver),browser tests); fi; \
+	fi
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) \
+	      || { $(call missing,Could not install default-jre-headless,the HTML checker test); }; \
+	  else $(call missing,Java is not installed (apt-get install default-jre-headless),the HTML checker test); fi; \
+	fi
+
+## The import tests read Word files that LibreOffice writes from tests/fixtures/word/*.fodt (tests/word_fixtures.py):
+## Debian's libreoffice-writer-nogui, installed when missing and we are root; skipped without it, except with
+## REQUIRE_BROWSERS=1, where a failed install stops here.
+libreoffice:
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null) \
+	      || { $(call missing,Could not install libreoffice-writer-nogui,the LibreOffice import tests); }; \
+	  else $(call missing,LibreOffice is not installed (apt-get install libreoffice-writer-nogui),the LibreOffice import tests); fi; \
 	fi
 
 ## make translations: extract interface strings, update the fr/es catalogs, compile the .mo files.

@@ -3,7 +3,7 @@ to each other, and record events appended to the real hash chain in one go.
 
 The services write one row at a time with an event each, which is right for people and far too slow
 for 200,000 positions. These helpers write the same rows a service would (same columns, same events,
-same hashes), so the record still verifies, but in batches.
+same hashes, the same Merkle tree nodes), so the record still verifies, but in batches.
 """
 from datetime import datetime
 from types import SimpleNamespace
@@ -11,9 +11,10 @@ from types import SimpleNamespace
 from sqlalchemy import func, insert, select, text
 
 from deliberation.extensions import db
-from deliberation.models import RecordEvent
+from deliberation.models import RecordEvent, RecordTreeNode
 from deliberation.models._base import utcnow
 from deliberation.services.record import GENESIS, compute_hash
+from deliberation.services.transparency import store, tree
 
 CHUNK = 5000
 
@@ -62,4 +63,21 @@ class Chain:
 
     def write(self) -> None:
         insert_rows(RecordEvent, self.rows)
+        insert_rows(RecordTreeNode, _tree_nodes(self.rows))
         self.rows = []
+
+
+def _tree_nodes(rows: list[dict]) -> list[dict]:
+    """The record's Merkle tree nodes the events add, as `append_event` adds them one at a time: each leaf's
+    left siblings are read once from the database for the first event, then come from the nodes made here."""
+    known: dict[tuple[int, int], bytes] = {}
+    nodes = []
+    for row in rows:
+        index = row["seq"] - 1
+        missing = set(tree.parents_of_leaf(index)) - known.keys()
+        if missing:
+            known.update(store.nodes(missing))
+        for level, node_index, value in tree.new_nodes(index, tree.leaf_hash(tree.entry_bytes(row["hash"])), known):
+            known[(level, node_index)] = value
+            nodes.append({"level": level, "idx": node_index, "hash": value})
+    return nodes

@@ -1,4 +1,4 @@
-"""Run the benchmark: build the data, measure sections a-f, print the table, write
+"""Run the benchmark: build the data, measure sections a-h, print the table, write
 bench/results/latest.json. `python -m bench --help` lists the options; docs/performance.md explains
 the figures and records the last full run."""
 import argparse
@@ -13,7 +13,7 @@ import redis
 
 from deliberation.extensions import db
 
-from . import inprocess
+from . import inprocess, revision, search
 from .data import LARGE, SMALL, Dataset, generate
 from .database import RESULTS, fresh_database, make_app, server_environment
 from .fanout import measure_fanout
@@ -22,7 +22,7 @@ from .machine import calibration, describe
 from .servers import running
 from .stats import Figure, table, write_results
 
-SECTIONS = "abcdef"
+SECTIONS = "abcdefgh"
 
 
 def _options(argv):
@@ -36,6 +36,8 @@ def _options(argv):
     parser.add_argument("--posts", type=int, default=30, help="comments posted per fan-out run (default 30)")
     parser.add_argument("--seconds", type=int, default=10, help="length of each load run in f (default 10)")
     parser.add_argument("--rounds", type=int, default=3, help="load runs per server in f (default 3)")
+    parser.add_argument("--search-comments", type=int, default=100_000,
+                        help="comments for the search measures in g (default 100,000, across 5 documents)")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     return parser.parse_args(argv)
 
@@ -106,13 +108,20 @@ def main(argv=None) -> int:
         print(f"Benchmark on {context['machine']['database']}, {context['machine']['cpus']} CPUs, "
               f"load average {context['machine']['load_average']}", flush=True)
         app = make_app(url, redis_url)
-        with app.app_context():
-            generated = time.monotonic()
-            small, large = generate(SMALL), generate(LARGE)
-            context["data_seconds"] = round(time.monotonic() - generated, 1)
-            db.session.remove()
-        print(f"Data generated in {context['data_seconds']} s; measuring {', '.join(sections)}", flush=True)
-        figures += _in_process(app, small, large, sections)
+        small = large = None
+        if set(sections) - {"g", "h"}:  # g and h build data of their own
+            with app.app_context():
+                generated = time.monotonic()
+                small, large = generate(SMALL), generate(LARGE)
+                context["data_seconds"] = round(time.monotonic() - generated, 1)
+                db.session.remove()
+            print(f"Data generated in {context['data_seconds']} s; measuring {', '.join(sections)}", flush=True)
+        if set(sections) & set("abcd"):
+            figures += _in_process(app, small, large, sections)
+        if "g" in sections:
+            figures += search.measure_search(app, options.search_comments)
+        if "h" in sections:
+            figures += revision.measure_revision(app)
         with app.app_context():
             db.engine.dispose()  # the server processes below open their own connections
         if "e" in sections:

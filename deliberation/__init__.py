@@ -4,13 +4,14 @@
 """
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from .config import load_config
+from .config import check_witnesses, engine_options, load_config, warn_without_base_url
+from .links import site_origin
 from .extensions import csrf, db, login_manager, migrate, socketio
+from .json_bodies import BodyJSONProvider
 from .security.cookies import SecureOverHttpsResponse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +25,15 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
     app.response_class = SecureOverHttpsResponse  # cookies Secure over HTTPS, proxied or not
+    app.json = BodyJSONProvider(app)  # deeply nested JSON is a 400, not a RecursionError
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     app.config.update(config or {})
+    if config and "SQLALCHEMY_DATABASE_URI" in config and "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+        # A URL given here (tests, the benchmark) rather than in DATABASE_URL gets its own engine's options.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
+    warn_without_base_url(app)
+    check_witnesses(app)
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -54,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables)
+    from .services.search import indexing  # noqa: F401  (keeps the search index current on every flush)
     from .i18n import init_babel
     from .security.limits import init_limits
     from .security_log import init_security_log
@@ -70,7 +78,8 @@ def _init_extensions(app: Flask) -> None:
     init_babel(app)
     init_limits(app)
     init_security_log(app)
-    app.config.setdefault("SOCKETIO_ALLOWED_ORIGINS", _site_origins(app.config.get("BASE_URL")))
+    origin = site_origin(app.config.get("BASE_URL"))  # None: same as the Host header
+    app.config.setdefault("SOCKETIO_ALLOWED_ORIGINS", [origin] if origin else None)
     # init_app keeps the options of an earlier app on the shared SocketIO object, the Redis client
     # manager included: without this, an app made without REDIS_URL after one with it would still
     # publish to (and need) that Redis.
@@ -87,7 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
     from .security.sessions import init_login
 
-    init_login(login_manager)
+    init_login(app, login_manager)
 
 
 class IdConverter(IntegerConverter):
@@ -95,14 +104,6 @@ class IdConverter(IntegerConverter):
     matches no route (404) instead of overflowing the database (a 500 on SQLite, a 400 on PostgreSQL)."""
 
     regex = r"\d{1,9}"
-
-
-def _site_origins(base_url: str | None) -> list[str] | None:
-    """The public address's origin, the only one allowed to open a socket; None: same as the Host header."""
-    if not base_url:
-        return None
-    parts = urlsplit(base_url)
-    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def _register_blueprints(app: Flask) -> None:

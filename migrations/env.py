@@ -50,6 +50,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """The search engines' own tables (FTS5 and its shadow tables, the tsvector table) are not models."""
+    from deliberation.models.search import is_engine_table
+
+    return not (type_ == "table" and is_engine_table(name))
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -100,6 +107,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -3,6 +3,7 @@ deleting, and moderation."""
 from flask import jsonify, request
 from flask_login import current_user
 
+from ..numbers import whole_number
 from ..security import Permission, require
 from ..security.limits import limited
 from ..services import comments as comment_service
@@ -18,16 +19,19 @@ from ..services.threads import PAGE_SIZE, REPLIES_SHOWN, clause_threads
 from . import bp
 from .comment_serializers import tree_json
 from .helpers import field, json_body
-from .openapi import BOOL, INT, NULLABLE_INT, NULLABLE_STR, STR, describe, errors, id_param, json_response, obj, ref
+from .openapi import (
+    BOOL, ID, INT, NULLABLE_INT, NULLABLE_STR, STR, describe, errors, id_param, json_response, obj, ref,
+)
 
 
 def _int_arg(name: str, default: int | None, maximum: int | None = None) -> int | None:
     value = request.args.get(name)
     if value in (None, ""):
         return default
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise Invalid("'%(name)s' must be a whole number.", field=name, name=name)
-    return min(int(value), maximum) if maximum else int(value)
+    return min(number, maximum) if maximum else number
 
 
 @bp.get("/clauses/<int:clause_id>/comments")
@@ -142,11 +146,13 @@ describe(
                           "a thread with more says so on its root (more_replies, replies_after)", "listComments",
                           "clause_id", None, {"200": json_response(ref("CommentPage"))}, 400, 401, 403, 404),
                     "parameters": [id_param("clause_id"),
-                                   {"name": "after", "in": "query", "schema": INT,
+                                   {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0},
                                     "description": "next_after of the previous page"},
-                                   {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 200}},
+                                   {"name": "limit", "in": "query",
+                                    "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
                                    {"name": "replies_limit", "in": "query",
-                                    "schema": {"type": "integer", "default": REPLIES_SHOWN, "maximum": 500},
+                                    "schema": {"type": "integer", "default": REPLIES_SHOWN, "minimum": 0,
+                                               "maximum": 500},
                                     "description": "Replies per thread, the first ones by id (so every reply's "
                                                    "parent is there too); fetch the rest with listReplies"}]},
             "post": _op("Start a thread (optionally quoting the clause) or reply (members and chairs)",
@@ -166,12 +172,12 @@ describe(
                   "listReplies", "root_id", None, {"200": json_response(ref("ReplyPage"))}, 400, 401, 403, 404),
             "parameters": [
                 {**id_param("root_id"), "description": "The thread's first comment"},
-                {"name": "after", "in": "query", "schema": INT,
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0},
                  "description": "replies_after of the thread's root, or next_after of the previous page; "
                                 "from the first reply without it"},
                 {"name": "limit", "in": "query",
-                 "schema": {"type": "integer", "default": REPLIES_PAGE_SIZE, "maximum": 200}},
-                {"name": "clause", "in": "query", "schema": INT,
+                 "schema": {"type": "integer", "default": REPLIES_PAGE_SIZE, "minimum": 1, "maximum": 200}},
+                {"name": "clause", "in": "query", "schema": ID,
                  "description": "The clause whose discussion lists the thread (the root's clause_id there; "
                                 "for a thread carried onto a later version, that version's clause); default: "
                                 "the clause it was written on"}]}},

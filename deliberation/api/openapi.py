@@ -4,6 +4,8 @@ from flask import jsonify
 from . import bp
 
 ERROR = {"$ref": "#/components/responses/Error"}
+RATE_LIMITED = {"$ref": "#/components/responses/RateLimited"}
+WRITES = ("post", "put", "patch", "delete")
 
 
 def obj(properties: dict, required: list[str] | None = None) -> dict:
@@ -24,8 +26,12 @@ PATHS: dict[str, dict] = {}
 
 
 def describe(paths: dict | None = None, schemas: dict | None = None) -> None:
-    """Each API module describes its own routes here; a test checks the document matches the routes."""
+    """Each API module describes its own routes here; a test checks the document matches the routes.
+    Every write counts against a rate limit (deliberation/api/__init__.py), so each may answer 429."""
     for path, operations in (paths or {}).items():
+        for method, operation in operations.items():
+            if method in WRITES:
+                operation["responses"].setdefault("429", RATE_LIMITED)
         PATHS.setdefault(path, {}).update(operations)
     SCHEMAS.update(schemas or {})
 
@@ -42,8 +48,12 @@ def errors(*codes: int) -> dict:
     return {str(code): ERROR for code in codes}
 
 
+# Ids are positive; a route's id has at most 9 digits (deliberation.IdConverter), a longer one is not found.
+ID = {"type": "integer", "minimum": 1}
+
+
 def id_param(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
 describe({"/openapi.json": {"get": {"summary": "This document", "operationId": "getOpenApi",
@@ -63,7 +73,12 @@ def openapi_document() -> dict:
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-            "responses": {"Error": json_response(ref("Error"), "Error")},
+            "responses": {
+                "Error": json_response(ref("Error"), "Error"),
+                "RateLimited": {**json_response(ref("Error"), "Too many writes for now (code rate_limited)"),
+                                "headers": {"Retry-After": {"description": "Seconds to wait",
+                                                            "schema": {"type": "integer"}}}},
+            },
         },
     }
 

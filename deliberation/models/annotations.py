@@ -69,6 +69,8 @@ class Comment(db.Model):
     disposition_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     disposition_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disposition_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"))
+    # An accepted amendment applied in a working draft: the version that draft was published as.
+    applied_in_version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author = relationship("User", foreign_keys=[author_id], lazy="raise_on_sql")
@@ -102,7 +104,7 @@ class CommentAnchor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     clause_id: Mapped[int] = mapped_column(ForeignKey("clauses.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(10))  # exact | fuzzy | orphaned
+    status: Mapped[str] = mapped_column(String(10))  # exact | fuzzy | orphaned | applied
     score: Mapped[float | None]
     quote_exact: Mapped[str | None] = mapped_column(Text)
     quote_prefix: Mapped[str | None] = mapped_column(String(64))

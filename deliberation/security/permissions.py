@@ -10,7 +10,7 @@ from flask import g, has_app_context
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Document, Membership, Version, WorkingGroup
+from ..models import Document, DocumentEditor, Membership, Version, WorkingGroup
 
 
 class Permission(Enum):
@@ -24,6 +24,7 @@ class Permission(Enum):
     MODERATE = auto()          # hide comments, record dispositions, see earlier texts
     RUN_ROUNDS = auto()        # open/close rounds, designations, verify support
     TAKE_POSITION = auto()
+    EDIT_DRAFT = auto()        # open, edit and publish a document's working draft: chairs and named editors
 
 
 def _group_of(target) -> WorkingGroup | None:
@@ -44,6 +45,23 @@ def _memberships(user) -> dict[int, Membership]:
         rows = db.session.scalars(select(Membership).where(Membership.user_id == user.id))
         cache[user.id] = {m.working_group_id: m for m in rows}
     return cache[user.id]
+
+
+def forget_memberships() -> None:
+    """Drop the memberships cached for this request: a commit since may have changed them."""
+    if has_app_context():
+        g.pop("_memberships", None)
+
+
+def load_memberships(user_ids) -> None:
+    """Cache the memberships of many users in one query, before asking `can` about each of them."""
+    user_ids = set(user_ids)
+    cache = g.setdefault("_memberships", {})
+    for user_id in user_ids:
+        cache[user_id] = {}
+    if user_ids:
+        for membership in db.session.scalars(select(Membership).where(Membership.user_id.in_(user_ids))):
+            cache[membership.user_id][membership.working_group_id] = membership
 
 
 def membership_in(user, target) -> Membership | None:
@@ -71,6 +89,26 @@ def is_speaking_member(user, target) -> bool:
     return membership is not None and membership.role in ("chair", "member")
 
 
+def _document_id(target) -> int | None:
+    if isinstance(target, Document):
+        return target.id
+    if isinstance(target, Version):
+        return target.document_id
+    return None
+
+
+def is_document_editor(user, target) -> bool:
+    """A speaking member a chair named co-editor of this document (the `editor` right)."""
+    document_id = _document_id(target)
+    if document_id is None or not is_speaking_member(user, target):
+        return False
+    cache = g.setdefault("_editor_of", {}) if has_app_context() else {}
+    if (user.id, document_id) not in cache:
+        cache[user.id, document_id] = db.session.scalar(select(DocumentEditor.id).where(
+            DocumentEditor.document_id == document_id, DocumentEditor.user_id == user.id)) is not None
+    return cache[user.id, document_id]
+
+
 def is_public(user, target) -> bool:
     group = _group_of(target)
     if group is None or not group.public:
@@ -93,6 +131,7 @@ RULES: dict[Permission, tuple] = {
     Permission.MODERATE: (is_chair,),
     Permission.RUN_ROUNDS: (is_chair,),
     Permission.TAKE_POSITION: (is_speaking_member,),
+    Permission.EDIT_DRAFT: (is_chair, is_document_editor),
 }
 
 

@@ -65,6 +65,16 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+def change_password(user: User, current: str, password: str) -> None:
+    """The account holder's own change: the current password first; then every browser session ends,
+    with its live connections, as "sign out everywhere" does (the caller signs the current one in again).
+    API tokens stay: each is revoked on its own (docs/security.md says why)."""
+    if not check_password(user.password_hash, current or ""):
+        raise Invalid("That is not your current password.", field="current")
+    set_password(user, password)
+    sign_out_everywhere(user)
+
+
 def authenticate(email: str, password: str) -> User:
     """The user for these credentials; the same error whether or not the account exists."""
     user = find_user_by_email(email)

@@ -44,6 +44,12 @@ def selector_json(comment: Comment) -> dict | None:
             "start": comment.quote_start, "end": comment.quote_end}
 
 
+def _applied_in(comment: Comment) -> int | None:
+    """The number of the version that applied this amendment (published from a working draft), if any."""
+    version = _related(comment, "applied_in_version", Version, comment.applied_in_version_id)
+    return version.number if version is not None else None
+
+
 def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = None) -> dict:
     """One comment (author and stakeholder group loaded); `replies` nests the tree when given (a new
     comment and live events pass [] so they have the shape of the comments list)."""
@@ -61,6 +67,7 @@ def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = 
         "anchor_score": None, "original_clause_id": None, "original_version": None,
         "replacement_text": comment.replacement_text if sees_body else None,
         "hidden_reason": comment.hidden_reason if sees_body and comment.status == "hidden" else None,
+        "applied_in_version": _applied_in(comment) if sees_body else None,
         "disposition": {"value": comment.disposition, "label": DISPOSITIONS[comment.disposition],
                         "rationale": comment.disposition_rationale, "at": _iso(comment.disposition_at),
                         "version_id": comment.disposition_version_id}

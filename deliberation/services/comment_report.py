@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from ..numbers import whole_number
 from ..extensions import db
 from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Comment, Document, Version
 
@@ -29,7 +30,7 @@ class ReportFilters:
         disposition = args.get("disposition") or None
         return cls(clause_key=args.get("clause") or None,
                    kind=args.get("kind") if args.get("kind") in COMMENT_KINDS else None,
-                   stakeholder_group_id=int(stakeholder) if stakeholder.isdigit() else None,
+                   stakeholder_group_id=whole_number(stakeholder),
                    disposition=disposition if disposition in (*DISPOSITIONS, "none") else None,
                    unresolved=args.get("unresolved") in ("1", "on", "true"))
 
@@ -39,6 +40,7 @@ class ReportRow:
     comment: Comment
     clause: Clause
     version_number: int
+    applied_in_version: int | None = None  # an amendment a published working draft applied
 
 
 def _filtered(document: Document, filters: ReportFilters):
@@ -64,10 +66,12 @@ def document_comments(document: Document, filters: ReportFilters, page: int = 1)
     """One page of the document's comments, oldest first, and how many match the filters."""
     query = _filtered(document, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    applied = aliased(Version)
     rows = db.session.execute(
-        query.options(joinedload(Comment.author), joinedload(Comment.stakeholder_group))
+        query.add_columns(applied.number).outerjoin(applied, applied.id == Comment.applied_in_version_id)
+        .options(joinedload(Comment.author), joinedload(Comment.stakeholder_group))
         .order_by(Comment.created_at, Comment.id).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return [ReportRow(comment, clause, number) for comment, clause, number in rows], total
+    return [ReportRow(*row) for row in rows], total
 
 
 def clause_choices(document: Document) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from .errors import Conflict, Forbidden, Invalid, Term
 from .mentions import group_mentions, known_handles
 from .notifications import excerpt_of, notify
 from .record import append_event
+from .search.saved import notify_saved_searches
 from .threads import thread_shown_on
 
 
@@ -123,6 +124,7 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
     notify("reply", replied_to, actor=actor, comment=comment, excerpt=excerpt, context=where)
     notify("mention", {m.user_id for m in mentioned} - replied_to, actor=actor, comment=comment,
            excerpt=excerpt, context=where)
+    notify_saved_searches(actor, comment, version, where, already=replied_to | {m.user_id for m in mentioned})
     broadcast("comment_created", comment, counts_change=parent is None)
     return comment
 

@@ -19,6 +19,7 @@ from ..models import (
 from ..models.rounds import DESIGNATIONS
 from . import public_record as record
 from .record import GENESIS
+from .transparency.export_proofs import export_proofs
 from .round_exports import _csv
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -99,7 +100,8 @@ def annotations_jsonld(document: Document, rows: list[record.CommentRow], links:
     items = [_annotation(row, links) for row in rows]
     return {"@context": ANNOTATION_CONTEXT, "id": links.export, "type": "AnnotationCollection",
             "label": f"Annotations on “{document.title}”", "total": len(items),
-            "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
+            "first": {"id": f"{links.export}#page-1", "type": "AnnotationPage", "partOf": links.export,
+                      "startIndex": 0, "items": items}}
 
 
 # --- the whole record as JSON --------------------------------------------------------------------
@@ -190,7 +192,7 @@ def _round_json(entry: record.RoundEntry, positions: dict, electorate: dict, lin
     }
 
 
-def _event_json(event) -> dict:
+def event_json(event) -> dict:
     """Every field the hash covers, so anyone can recompute each entry's hash (see the record page)."""
     return {"seq": event.seq, "kind": event.kind, "working_group_id": event.working_group_id,
             "document_id": event.document_id, "subject_type": event.subject_type, "subject_id": event.subject_id,
@@ -199,8 +201,9 @@ def _event_json(event) -> dict:
             "prev_hash": event.prev_hash, "hash": event.hash}
 
 
-def record_json(viewer, document: Document, links: Links) -> dict:
-    """The document's whole public record in one JSON document."""
+def record_json(viewer, document: Document, links: Links, since: int | None = None) -> dict:
+    """The document's whole public record in one JSON document, with the signed checkpoint and the
+    proofs of its events (and of consistency with an earlier tree of `since` events, if given)."""
     data = record.document_record(viewer, document, events=None)
     versions = [entry.version for entry in data.versions]
     clauses = _clauses_json(versions, links)
@@ -228,5 +231,6 @@ def record_json(viewer, document: Document, links: Links) -> dict:
                       "organisation": s.organisation, "sector": s.sector, "country": s.country,
                       "statement": s.statement, "verified_at": _iso(s.reviewed_at)}
                      for version_id, found in data.supports.items() for s in found],
-        "events": [_event_json(event) for event in reversed(data.events)],
+        "events": [event_json(event) for event in reversed(data.events)],
+        "transparency": export_proofs([event.seq for event in data.events], since),
     }

@@ -10,7 +10,7 @@ from ..models import Invitation, Membership, Round, StakeholderGroup, User, Work
 from ..models._base import utcnow
 from ..models.groups import DEFAULT_STAKEHOLDER_GROUPS, ROLES
 from ..models.documents import Document, Version
-from ..realtime import queue_disconnect
+from ..realtime import queue_access_check
 from ..security.credentials import digest, new_secret
 from .accounts import create_user, find_user_by_email, set_password
 from .errors import Conflict, Invalid, NotFound
@@ -60,12 +60,15 @@ def update_settings(actor, group: WorkingGroup, *, name: str, mandate: str, publ
                       field="default_quorum") from None
     group.name = clean_text(name, "name")
     group.mandate = clean_text(mandate, "mandate", required=False, max_length=5000)
+    readers_change = (group.public, group.public_comments) != (public, public_comments)
     group.public, group.public_comments, group.hide_running_tallies = public, public_comments, hide_running_tallies
     group.default_rule, group.default_threshold, group.default_quorum = default_rule, default_threshold, str(quorum)
     db.session.flush()
     append_event("group.settings_changed", actor=actor, subject=group, working_group_id=group.id,
                  payload={"public": public, "default_rule": default_rule, "default_threshold": default_threshold,
                           "default_quorum": str(quorum), "public_comments": public_comments})
+    if readers_change:  # the live readers of its documents (or of their comments) who may no longer read leave
+        queue_access_check(group_id=group.id)
 
 
 def stakeholder_by_key(group: WorkingGroup, key: str) -> StakeholderGroup:
@@ -130,6 +133,8 @@ def set_membership(actor, group: WorkingGroup, user: User, role: str, stakeholde
     if created:
         membership = Membership(user_id=user.id, working_group_id=group.id)
         db.session.add(membership)
+    elif membership.role != role:  # a chair no longer: out of the unpublished drafts' live rooms
+        queue_access_check(group_id=group.id, user_id=user.id)
     membership.role = role
     membership.stakeholder_group_id = stakeholder.id if stakeholder else None
     membership.affiliation = clean_text(affiliation, "affiliation", required=False)
@@ -154,8 +159,8 @@ def remove_membership(actor, group: WorkingGroup, membership_id: int) -> None:
                  payload={"user_id": membership.user_id, "name": membership.user.name})
     db.session.delete(membership)
     db.session.flush()
-    # Their live connections joined rooms with a member's rights: closed, they connect again without them.
-    queue_disconnect(membership.user_id)
+    # Their live connections leave the rooms they joined with a member's rights, and keep the public ones.
+    queue_access_check(group_id=group.id, user_id=membership.user_id)
 
 
 def invite(actor, group: WorkingGroup, email: str, role: str, stakeholder_key: str | None, *,

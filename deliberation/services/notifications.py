@@ -1,4 +1,5 @@
-"""Notifications: replies to my comments, @mentions of me, dispositions of my comments.
+"""Notifications: replies to my comments, @mentions of me, dispositions of my comments, new comments
+matching my saved searches (services/search/saved.py).
 
 Each is an in-app row (the unread count sits in the page header) and, when SMTP is configured, an
 e-mail. Mail leaves only after the request's transaction has committed, from one background worker,
@@ -9,11 +10,12 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..extensions import db
+from ..links import external_url
 from ..models import Clause, Comment, Document, Notification, User
 from ..models._base import utcnow
 from ..sanitize import plain_text
@@ -28,6 +30,7 @@ SUBJECTS = {
     "reply": "{actor} replied to your comment",
     "mention": "{actor} mentioned you",
     "disposition": "{actor} answered your comment",
+    "saved_search": "{actor} wrote a comment matching your saved search",
 }
 # One worker: messages go out in order, and waiting for an empty job proves the earlier ones are done.
 MAIL_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notification-mail")
@@ -52,10 +55,7 @@ def notify(kind: str, user_ids, *, actor, comment: Comment, excerpt: str, contex
 
 
 def _comment_link(comment: Comment) -> str:
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return f"{base.rstrip('/')}/comments/{comment.id}"
-    return url_for("discussion.permalink", comment_id=comment.id, _external=True) if has_request_context() else ""
+    return external_url("discussion.permalink", comment_id=comment.id)
 
 
 def _queue_mail(kind, recipients, actor, comment, excerpt, context) -> None:

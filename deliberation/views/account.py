@@ -1,15 +1,14 @@
 """Account settings: name, language, password, personal API tokens, signing out everywhere, deletion."""
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
+from flask_login.config import COOKIE_NAME
 
-from ..security.credentials import check_password
 from ..security.limits import limited
 from ..services import accounts
 from ..services.account_deletion import delete_account
-from ..services.errors import Invalid
 from .forms import ConfirmPasswordForm, EmptyForm, PasswordForm, ProfileForm, TokenForm
-from .helpers import submit_form
+from .helpers import end_session, submit_form
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -45,16 +44,14 @@ def profile():
 @login_required
 def password():
     form = PasswordForm()
-
-    def change():
-        if not check_password(current_user.password_hash, form.current.data):
-            raise Invalid("That is not your current password.", field="current")
-        accounts.set_password(current_user, form.password.data)
-
-    _done, status = submit_form(form, change)
+    _done, status = submit_form(form, lambda: accounts.change_password(current_user, form.current.data,
+                                                                       form.password.data))
     if status is not None:
         return _page(status, password_form=form)
+    _stay_signed_in()
     flash(_("Your password is changed."), "success")
+    flash(_("You are signed out on every other device."), "success")
+    flash(_("Your API tokens still work: revoke any you do not recognise."), "info")
     return redirect(url_for(".settings"))
 
 
@@ -83,10 +80,17 @@ def revoke_token(token_id: int):
 def sign_out_everywhere():
     if EmptyForm().validate_on_submit():
         accounts.sign_out_everywhere(current_user)
-        # The user object itself: login_user(current_user) would store the proxy, which then resolves to itself.
-        login_user(current_user._get_current_object())  # this browser stays signed in with the new epoch
+        _stay_signed_in()
         flash(_("You are signed out on every other device."), "success")
     return redirect(url_for(".settings"))
+
+
+def _stay_signed_in() -> None:
+    """After the sign-in epoch moved on, this browser signs in again with the new one (its old session
+    identifier, like every other, no longer signs anyone in); remembered if it was."""
+    # The user object itself: login_user(current_user) would store the proxy, which then resolves to itself.
+    login_user(current_user._get_current_object(),
+               remember=current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies)
 
 
 @bp.post("/delete")
@@ -96,7 +100,4 @@ def delete():
     _done, status = submit_form(form, lambda: delete_account(current_user, current_user, password=form.password.data))
     if status is not None:
         return _page(status, delete_form=form)
-    logout_user()
-    session.clear()
-    flash(_("Your account is deleted. What you wrote stays in the record as by a former member."), "info")
-    return redirect(url_for("main.home"))
+    return end_session(_("Your account is deleted. What you wrote stays in the record as by a former member."))

@@ -3,21 +3,23 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from ..security.limits import RateLimited, authenticate_with_backoff, limited
 from ..services.errors import ServiceError
 from ..services.groups import accept_invitation, invitation_for_token
 from .forms import AcceptInvitationForm, EmptyForm, SignInForm
-from .helpers import form_error
+from .helpers import end_session, form_error
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect after sign-in is a phishing aid.
+    # No control characters or spaces either: a newline cannot go in a Location header (a 500), and
+    # browsers drop tabs and newlines from URLs, so "/\t/evil.example" would lead off the site.
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc \
-            and "\\" not in target:
+            and "\\" not in target and target.isprintable() and " " not in target:
         return target
     return url_for("main.home")
 
@@ -48,9 +50,7 @@ def login():
 @bp.post("/sign-out")
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
-        session.clear()
-        flash(_("You are signed out."), "info")
+        return end_session(_("You are signed out."))
     return redirect(url_for("main.home"))
 
 

@@ -1,23 +1,25 @@
 """Forms for discussing clauses. Templates write their HTML by hand (one reply form per comment needs
 ids of its own); these classes read and CSRF-check what comes back. Services do the real validation."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
+from ..numbers import whole_number
 from ..models import COMMENT_KINDS, DISPOSITIONS
 from ..services.errors import Invalid
+from .forms import Form
 
 
 def _optional_int(value: str | None, field: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise Invalid("That is not a valid reference.", field=field)
-    return int(value)
+    return number
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     kind = SelectField(_l("Kind"), choices=[(key, _l(label)) for key, label in COMMENT_KINDS.items()], default="comment",
                        validate_choice=False)
     body = TextAreaField(_l("Comment"))
@@ -41,17 +43,17 @@ class CommentForm(FlaskForm):
                 "end": self.selector_end.data or None}
 
 
-class EditForm(FlaskForm):
+class EditForm(Form):
     body = TextAreaField(_l("Comment"))
     replacement_text = TextAreaField(_l("Proposed text"))
 
 
-class HideForm(FlaskForm):
+class HideForm(Form):
     reason = StringField(_l("Reason"))
     hidden = HiddenField(default="1")
 
 
-class DispositionForm(FlaskForm):
+class DispositionForm(Form):
     disposition = SelectField(_l("Disposition"), choices=[(key, _l(label)) for key, label in DISPOSITIONS.items()],
                               validate_choice=False)
     rationale = TextAreaField(_l("Rationale"))
@@ -61,5 +63,5 @@ class DispositionForm(FlaskForm):
         return _optional_int(self.version_id.data, "version_id")
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     resolved = HiddenField(default="1")

@@ -6,16 +6,14 @@ globals `version_annotations` and `clause_annotations`: one call each, a fixed n
 """
 import json
 from dataclasses import dataclass, field
-from datetime import timezone
 
-from babel.dates import format_skeleton
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..numbers import whole_number
 from ..extensions import db
 from ..i18n import translated
 from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Document, Version
@@ -24,6 +22,7 @@ from ..services import comment_lookup, thread_replies, threads, version_threads
 from ..services.comment_access import Viewer, viewer_for
 from ..services.moderation import comment_revisions
 from ..textdiff import diff_html
+from .context import reader_datetime
 from .helpers import load_document, load_version
 
 bp = Blueprint("discussion", __name__)
@@ -66,14 +65,8 @@ def comment_labels() -> dict:
             "author_name": threads.author_name}
 
 
-@bp.app_template_filter("comment_time")
-def comment_time(value) -> str:
-    """Compact and in the reader's language: "Nov 26, 2026, 18:57" (UTC, as every time on the site)."""
-    if not value:
-        return ""
-    locale = get_locale() or "en"
-    return (f'{format_skeleton("yMMMd", value, tzinfo=timezone.utc, locale=locale)}, '
-            f'{format_skeleton("Hm", value, tzinfo=timezone.utc, locale=locale)}')
+# A comment's time reads like every other time on the site (views/context.py).
+bp.add_app_template_filter(reader_datetime, "comment_time")
 
 
 @bp.app_template_global()
@@ -83,8 +76,7 @@ def amendment_diff(comment, clause_text: str) -> Markup:
 
 
 def _after() -> int | None:
-    value = request.args.get("after", "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get("after", ""))
 
 
 def clause_by_key(version: Version, key: str) -> Clause:
@@ -169,9 +161,9 @@ def comment_fragment(comment_id: int):
     comment, version, viewer = comment_lookup.readable_comment(current_user, comment_id)
     clause = db.session.get(Clause, comment.clause_id)
     node = threads.single_node(comment, viewer)
-    shown_on = request.args.get("clause", "")
-    if shown_on.isdigit() and int(shown_on) != clause.id:
-        listing, listing_version, listing_viewer = comment_lookup.readable_clause(current_user, int(shown_on))
+    shown_on = whole_number(request.args.get("clause", ""))
+    if shown_on is not None and shown_on != clause.id:
+        listing, listing_version, listing_viewer = comment_lookup.readable_clause(current_user, shown_on)
         carried = threads.carried_onto(listing, comment) if listing_viewer.can_read else None
         if carried is not None:
             clause, version, viewer = listing, listing_version, listing_viewer

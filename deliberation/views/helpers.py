@@ -1,10 +1,12 @@
-"""Loading objects for views (404 when missing or invisible) and turning service errors into form errors."""
-from flask import abort
-from flask_login import current_user
+"""Loading objects for views (404 when missing or invisible), turning service errors into form errors, and
+ending a browser's session."""
+from flask import abort, flash, redirect, session, url_for
+from flask_login import current_user, logout_user
 
 from ..extensions import db
 from ..models import Document, Version
 from ..security import Permission, require
+from ..security.headers import CLEAR_SITE_DATA
 from ..services.errors import ServiceError
 from ..services.groups import group_by_slug
 
@@ -61,13 +63,23 @@ def submit_form(form, action):
 
 def send_invitation(invitation, secret: str) -> str:
     """E-mail the invitation link (or log it without SMTP) and return it, so the inviter can pass it on."""
-    from flask import url_for
-
+    from ..links import external_url
     from ..services.mail import send_mail
 
-    link = url_for("auth.accept", token=secret, _external=True)
+    link = external_url("auth.accept", token=secret)
     role = invitation.role + (f" ({invitation.stakeholder_group.name})" if invitation.stakeholder_group else "")
     send_mail(invitation.email, f"Invitation to {invitation.working_group.name}",
               f"You are invited to join {invitation.working_group.name} as {role}.\n\n"
               f"Open this link to accept (valid until {invitation.expires_at:%d %b %Y}):\n{link}\n")
     return link
+
+
+def end_session(message: str):
+    """Sign this browser out (the session too, not only the user), say so on the home page, and ask the
+    browser to drop what it cached of the signed-in pages and the site's storage (Clear-Site-Data)."""
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    response = redirect(url_for("main.home"))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response

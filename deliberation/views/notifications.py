@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ..numbers import whole_number
 from ..services import notifications as notification_service
 from .forms import EmptyForm
 
@@ -22,7 +23,7 @@ def unread_notifications() -> int:
 @login_required
 def index():
     page = request.args.get("page", "1")
-    page = max(1, int(page)) if page.isdigit() else 1
+    page = max(1, whole_number(page) or 1)
     rows, more = notification_service.list_notifications(current_user, page)
     return render_template("annotations/notifications.html", notifications=rows, page=page, more=more,
                            form=EmptyForm())

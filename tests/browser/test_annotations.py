@@ -45,7 +45,7 @@ def test_annotate_then_reply_live_in_two_browsers(live_server, new_page):
     alice.goto(version_url)
     bob.goto(f"{version_url}/clauses/{clause['key']}")
     bob.wait_for_selector("[data-presence]:not([hidden])")
-    alice.wait_for_function("document.querySelector('[data-presence-text]').textContent.includes('2 people')")
+    alice.wait_for_function("() => document.querySelector('[data-presence-text]').textContent.includes('2 people')")
 
     assert alice.evaluate(SELECT_WORDS, [clause["id"], "human rights"])
     button = alice.locator(".annotate-button")
@@ -67,7 +67,7 @@ def test_annotate_then_reply_live_in_two_browsers(live_server, new_page):
     comment.wait_for()
     assert "Which human rights do we mean?" in comment.inner_text()
     bob.wait_for_selector("mark.anno")
-    bob.wait_for_function("document.querySelector('[data-announcer]').textContent.includes('New comment by')")
+    bob.wait_for_function("() => document.querySelector('[data-announcer]').textContent.includes('New comment by')")
     comment.locator("details[data-action=reply] > summary").first.click()
     reply_form = comment.locator("details[data-action=reply] form").first
     reply_form.locator("textarea").fill("Those in the **Covenant**.")
@@ -281,3 +281,56 @@ def test_show_more_replies_loads_the_rest_of_a_long_thread_in_place(live_server,
     assert not plain.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     screenshot(plain, "annotations-long-thread-page-phone")
 
+
+
+def _post_as(live_server, headers, clause_id, body):
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{live_server.url}/api/v1/clauses/{clause_id}/comments", method="POST",
+                                     data=json.dumps({"body": body}).encode(),
+                                     headers={**headers, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_comments_that_arrive_while_reading_get_a_visible_notice(live_server, new_page):
+    """Issue 15 item 9: "2 new comments · Show", announced politely; Show opens each one in turn; the
+    reader's own comments do not count. Wide and phone width."""
+    from ..integration.version_helpers import api_token
+
+    world, clause = _world_and_clause(live_server)
+    alice = new_page(world.member, width=1366)
+    alice.goto(f"/documents/{world.document.id}/versions/1")
+    alice.wait_for_selector("[data-presence]:not([hidden])")  # joined the version's room
+    notice = alice.locator("[data-news]")
+    assert notice.is_hidden()
+
+    bob = api_token(live_server.app, world.members["academia"][0])
+    first = _post_as(live_server, bob, clause["id"], "Narrow the definition of *critical*.")
+    alice.wait_for_function("() => document.querySelector('[data-news-text]').textContent === '1 new comment'")
+    second = _post_as(live_server, bob, clause["id"], "And define *essential services*.")
+    alice.wait_for_function("() => document.querySelector('[data-news-text]').textContent === '2 new comments'")
+    alice.wait_for_function("() => document.querySelector('[data-announcer]').textContent.includes('New comment by')")
+    _post_as(live_server, api_token(live_server.app, world.member), clause["id"], "My own note.")  # not counted
+    alice.wait_for_timeout(500)
+    assert notice.locator("[data-news-text]").inner_text() == "2 new comments"
+    screenshot(alice, "live-notice-1366")
+
+    notice.locator("[data-news-show]").click()
+    target = alice.locator(f"#comment-{first['id']}")
+    target.wait_for(state="visible")
+    alice.wait_for_function(f"() => document.activeElement && document.activeElement.id === 'comment-{first['id']}'")
+    assert notice.locator("[data-news-text]").inner_text() == "1 new comment"
+    notice.locator("[data-news-show]").click()
+    alice.wait_for_function(f"() => document.activeElement && document.activeElement.id === 'comment-{second['id']}'")
+    assert notice.is_hidden()
+
+    alice.set_viewport_size({"width": 390, "height": 844})
+    _post_as(live_server, bob, clause["id"], "One more.")
+    notice.wait_for(state="visible")
+    assert not alice.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    screenshot(alice, "live-notice-390")
+    notice.locator("[data-news-dismiss]").click()
+    assert notice.is_hidden()
+    assert alice.console_errors == []

@@ -22,6 +22,9 @@ def expectations(app, w) -> dict:
         "api.publish_version": [("POST", f"/api/v1/documents/{doc}/versions", roles(403, anonymous=401, chair=OK)),
                                 ("POST", f"/api/v1/documents/{private}/versions",
                                  roles(404, anonymous=401, observer=403, member=403, chair=OK, admin=403))],
+        "api.preview_version": [("POST", f"/api/v1/documents/{doc}/versions/preview", roles(403, anonymous=401, chair=OK)),
+                                ("POST", f"/api/v1/documents/{private}/versions/preview",
+                                 roles(404, anonymous=401, observer=403, member=403, chair=OK, admin=403))],
         "api.diff_versions": [("GET", f"/api/v1/versions/{v}/diff/{v}", everyone(200)),
                               ("GET", f"/api/v1/versions/{pv}/diff/{pv}", PRIVATE_DOC)],
     }

@@ -50,6 +50,7 @@ def test_member_deletes_their_own_account(app, client, world):
 
     done = client.post("/account/delete", data={"password": PASSWORD, "csrf_token": csrf_token(client, "/account")})
     assert done.status_code == 302
+    assert done.headers["Clear-Site-Data"] == '"cache", "storage"'  # as on signing out
     with app.app_context():
         user = db.session.get(User, member.id)
         assert user.deleted_at is not None and not user.is_active

@@ -75,7 +75,12 @@ CASE_SERVICES = {
     "delete_account": ("account_deletion.delete_account",),
     "suspend_account": ("accounts.set_active",),
     "update_document": ("documents.update_document",),
-    "publish_version": ("versions.publish_version", "reanchor.reanchor_annotations"),
+    "publish_version": ("versions.publish_version", "versions.supersede", "reanchor.reanchor_annotations"),
+    "open_draft": ("revision.drafts.open_draft",),
+    "discard_draft": ("revision.drafts.discard_draft",),
+    "publish_draft": ("revision.publishing.publish_draft", "versions.supersede", "reanchor.reanchor_annotations"),
+    "add_editor": ("revision.drafts.add_editor",),
+    "remove_editor": ("revision.drafts.remove_editor",),
     "reattach_orphan": ("reanchor.reattach_orphan",),
     "close_orphan": ("reanchor.close_orphan",),
     "post_comment": ("comments.post_comment",),
@@ -90,7 +95,7 @@ CASE_SERVICES = {
     "close_round": ("rounds.close_round",),
     "reopen_round": ("round_reopening.reopen_round", "rounds.open_round"),
     "close_due_round": ("rounds.close_due_rounds",),
-    "designate": ("rounds.designate",),
+    "designate": ("designations.designate_items",),
     "close_statements": ("rounds.set_statements_open",),
     "minority_statement": ("statements.add_minority_statement",),
     "respond_to_objection": ("objections.respond_to_objection",),
@@ -215,9 +220,31 @@ def _setup(app, world):
         ids.support = submit_support(db.session.get(Version, adopted.version_id), name="Ada", sector="individual",
                                      email="ada@example.org").id
         ids.to_adopt_document = db.session.get(Version, ids.to_adopt).document_id
+        ids.drafts = _drafts(chair, member, version, _first_clause)
         db.session.commit()
     ids.orphans = _orphans(app, world, make)
     return ids
+
+
+def _drafts(chair, member, version, first_clause):
+    """Documents for the working-draft cases: one to open a draft on, one whose draft is discarded, one
+    whose draft (an accepted amendment applied, a thread to carry) is published, and one with an editor."""
+    from deliberation.models import DocumentEditor
+    from deliberation.services.revision import amendments, drafts
+
+    from .revision_helpers import amendment
+
+    to_open = version("To revise").document_id
+    to_discard = drafts.open_draft(chair, version("To discard").document).id
+    published = version("To publish from a draft")
+    clause = first_clause(published.id)
+    comment = amendment(clause, member, clause.text.split()[0], "Replaced")
+    draft = drafts.open_draft(chair, published.document)
+    amendments.apply_amendment(chair, draft, comment.id)
+    with_editor = version("With an editor").document
+    db.session.add(DocumentEditor(document_id=with_editor.id, user_id=member.id))
+    return SimpleNamespace(to_open=to_open, to_discard=to_discard, to_publish=draft.id,
+                           with_editor=with_editor.id, member=member.id)
 
 
 def _orphans(app, world, make):
@@ -261,6 +288,13 @@ def _cases(app, world):
         ("update_document", world.chair, "POST", f"/documents/{doc}/settings", {"title": "Renamed", "public": "y"}),
         ("publish_version", world.chair, "POST", f"/api/v1/documents/{ids.published_document}/versions",
          {"format": "markdown", "source": SAMPLE_DRAFT + "\n## 3. Oversight\n\nIndependent oversight.\n"}),
+        ("open_draft", world.chair, "POST", f"/api/v1/documents/{ids.drafts.to_open}/working-draft", {}),
+        ("discard_draft", world.chair, "DELETE", f"/api/v1/working-drafts/{ids.drafts.to_discard}", {}),
+        ("publish_draft", world.chair, "POST", f"/api/v1/working-drafts/{ids.drafts.to_publish}/publish",
+         {"label": "From the draft", "note": "Halfway"}),
+        ("add_editor", world.chair, "POST", f"/api/v1/documents/{doc}/editors", {"user_id": world.member.id}),
+        ("remove_editor", world.chair, "DELETE",
+         f"/api/v1/documents/{ids.drafts.with_editor}/editors/{ids.drafts.member}", {}),
         ("reattach_orphan", world.chair, "POST", f"/documents/{orphans_document}/orphans/{to_reattach}/reattach",
          {"clause_id": str(target_clause)}),
         ("close_orphan", world.chair, "POST", f"/documents/{orphans_document}/orphans/{to_close}/close", {}),

@@ -33,7 +33,7 @@ def _catalog(locale):
 
 def _source_messages() -> set:
     """Every interface string in the code and templates, extracted as `make translations` does."""
-    method_map = [("deliberation/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("deliberation/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.xml", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
         found.add(message if isinstance(message, str) else tuple(message))
@@ -125,7 +125,7 @@ def test_ballot_and_tally_in_french_with_french_numbers(app, client, world):
     assert "Enregistrer mes positions" in ballot and "Approuver avec réserves" in ballot
     tally = client.get(f"/rounds/{round_id}").get_data(as_text=True)
     assert "Carte du consensus" in tally
-    assert "50,0" in tally and "100,0" in tally, "shares use the French decimal comma"
+    assert "50\u00a0% · 1 sur 2" in tally and "100\u00a0% · 2 sur 2" in tally, "shares in French typography"
 
 
 def test_anonymous_reader_gets_the_browsers_language(client, world):

@@ -116,6 +116,7 @@ def base_expectations(w):
         "api.get_version": [("GET", f"/api/v1/versions/{pv}", PRIVATE_DOC)],
         # A valid document, so the answer is the permission check's and not the body's.
         "api.create_document": [("POST", "/api/v1/documents", roles(403, anonymous=401, chair=201), new_document)],
+        "api.preview_document": [("POST", "/api/v1/documents/preview", roles(403, anonymous=401, chair=200), new_document)],
     }
 
 
