@@ -70,8 +70,15 @@ def create_comment(clause_id: int):
     comment = comment_service.post_comment(
         current_user, clause, body=field(data, "body", str), kind=field(data, "kind", str, required=False),
         parent_id=field(data, "parent_id", int, required=False), selector=selector,
-        replacement_text=field(data, "replacement_text", str, required=False))
+        replacement_text=field(data, "replacement_text", str, required=False), comment_type=_type(data))
     return jsonify(comment_json(comment, viewer, [])), 201
+
+
+def _type(data: dict, default=None):
+    """The body's "type": a type of comment, or null (unset); `default` when the body has no "type"."""
+    if "type" not in data:
+        return default
+    return field(data, "type", str, required=False)
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -85,7 +92,8 @@ def edit_comment(comment_id: int):
     comment, _version, viewer = own_comment(current_user, comment_id)
     data = json_body()
     comment_service.edit_comment(current_user, comment, body=field(data, "body", str),
-                                 replacement_text=field(data, "replacement_text", str, required=False))
+                                 replacement_text=field(data, "replacement_text", str, required=False),
+                                 comment_type=_type(data, comment_service.KEEP))
     return jsonify(comment_json(comment, viewer))
 
 
@@ -103,6 +111,16 @@ def record_disposition(comment_id: int):
     moderation.set_disposition(current_user, comment, disposition=field(data, "disposition", str),
                                rationale=field(data, "rationale", str),
                                version_id=field(data, "version_id", int, required=False))
+    return jsonify(comment_json(comment, viewer))
+
+
+@bp.post("/comments/<int:comment_id>/type")
+def set_comment_type(comment_id: int):
+    comment, _version, viewer = moderated_comment(current_user, comment_id)
+    data = json_body()
+    if "type" not in data:
+        raise Invalid("'%(name)s' is required.", field="type", name="type")
+    moderation.set_comment_type(current_user, comment, field(data, "type", str, required=False))
     return jsonify(comment_json(comment, viewer))
 
 
@@ -138,6 +156,9 @@ def _op(summary: str, operation_id: str, param: str, body: str | None, response:
 
 
 _one = {"200": json_response(ref("Comment"))}
+_TYPE = {"type": ["string", "null"], "enum": ["general", "technical", "editorial", None],
+         "description": "The type of comment of the ISO/IEC commenting template; null: unset (comments written "
+                        "before types existed read as unset)"}
 describe(
     {
         "/clauses/{clause_id}/comments": {
@@ -184,6 +205,9 @@ describe(
         "/comments/{comment_id}/disposition": {"post": _op(
             "Record the chair's disposition", "recordDisposition", "comment_id", "Disposition", _one,
             400, 401, 403, 404, 409)},
+        "/comments/{comment_id}/type": {"post": _op(
+            "Set the type of comment (general, technical, editorial) or clear it with null (chairs)",
+            "setCommentType", "comment_id", "CommentTypeChange", _one, 400, 401, 403, 404, 409)},
         "/comments/{comment_id}/hide": {"post": _op(
             "Hide a comment with a reason, or show it again with hidden=false (chairs)", "hideComment", "comment_id",
             "Hide", _one, 400, 401, 403, 404, 409)},
@@ -195,6 +219,7 @@ describe(
         "Comment": obj({
             "id": INT, "parent_id": NULLABLE_INT, "root_id": INT, "clause_id": INT, "version_id": INT, "depth": INT,
             "kind": {"type": "string", "enum": ["comment", "question", "amendment", "objection"]},
+            "type": _TYPE,
             "status": {"type": "string", "enum": ["visible", "hidden", "deleted"]},
             "author": {"type": ["object", "null"], "properties": {
                 "id": INT, "name": STR, "stakeholder_group": {"type": ["object", "null"]}}},
@@ -240,8 +265,11 @@ describe(
         "NewComment": obj({
             "body": {"type": "string", "maxLength": 20000}, "kind": STR, "parent_id": INT,
             "selector": obj({"exact": STR, "prefix": STR, "suffix": STR, "start": INT, "end": INT}, ["exact"]),
-            "replacement_text": STR}, ["body"]),
-        "CommentEdit": obj({"body": {"type": "string", "maxLength": 20000}, "replacement_text": STR}, ["body"]),
+            "replacement_text": STR, "type": _TYPE}, ["body"]),
+        "CommentEdit": obj({"body": {"type": "string", "maxLength": 20000}, "replacement_text": STR,
+                            "type": {**_TYPE, "description": _TYPE["description"] + "; left as it is when absent"}},
+                           ["body"]),
+        "CommentTypeChange": obj({"type": _TYPE}, ["type"]),
         "Disposition": obj({"disposition": {"type": "string",
                                             "enum": ["accepted", "accepted_in_part", "not_accepted", "noted"]},
                             "rationale": STR, "version_id": INT}, ["disposition", "rationale"]),

@@ -1,6 +1,6 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 from .accounts import ApiToken, Notification, User
-from .annotations import COMMENT_KINDS, DISPOSITIONS, Comment, CommentAnchor, CommentRevision
+from .annotations import COMMENT_KINDS, COMMENT_TYPES, DISPOSITIONS, Comment, CommentAnchor, CommentRevision
 from .documents import Clause, Document, Version
 from .groups import Invitation, Membership, StakeholderGroup, WorkingGroup
 from .record import RecordEvent, RecordTreeNode, WitnessView
@@ -11,7 +11,7 @@ from .rounds import (
 )
 
 __all__ = [
-    "ApiToken", "Clause", "Comment", "CommentAnchor", "CommentRevision", "COMMENT_KINDS", "DISPOSITIONS",
+    "ApiToken", "Clause", "Comment", "CommentAnchor", "CommentRevision", "COMMENT_KINDS", "COMMENT_TYPES", "DISPOSITIONS",
     "Document", "EligibleVoter", "Invitation", "Membership", "MinorityStatement", "Notification",
     "Position", "PositionHistory", "RecordEvent", "RecordTreeNode", "Round", "RoundItem", "SEARCH_KINDS",
     "SavedSearch", "SearchEntry", "StakeholderGroup", "Support", "User", "Version", "WorkingGroup", "WorkingDraft",

@@ -25,6 +25,12 @@ DISPOSITIONS = {
     "not_accepted": N_("Not accepted"),
     "noted": N_("Noted"),
 }
+# The type of comment of the ISO/IEC commenting template; unset (None) on comments written before it existed.
+COMMENT_TYPES = {
+    "general": N_("General"),
+    "technical": N_("Technical"),
+    "editorial": N_("Editorial"),
+}
 
 
 class Comment(db.Model):
@@ -47,6 +53,9 @@ class Comment(db.Model):
     root_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     depth: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(12), default="comment")
+    # One of COMMENT_TYPES or unset, checked by services.comments.clean_type (no CHECK: SQLite could not drop
+    # the column again on downgrade without rebuilding the table and its search triggers).
+    comment_type: Mapped[str | None] = mapped_column(String(10))
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)  # sanitized once on write by deliberation.sanitize
     replacement_text: Mapped[str | None] = mapped_column(Text)

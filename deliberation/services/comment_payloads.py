@@ -57,7 +57,7 @@ def comment_json(comment: Comment, viewer: Viewer, replies: list[dict] | None = 
     data = {
         "id": comment.id, "parent_id": comment.parent_id, "root_id": comment.root_id,
         "clause_id": comment.clause_id, "version_id": comment.version_id, "depth": comment.depth,
-        "kind": comment.kind, "status": comment.status,
+        "kind": comment.kind, "type": comment.comment_type, "status": comment.status,
         "author": author_json(comment) if sees_body else None,
         "body": comment.body_source if sees_body else None,
         "body_html": comment.body_html if sees_body else None,

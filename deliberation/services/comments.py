@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..anchoring import SelectorError, selector_from_input
 from ..extensions import db
-from ..models import COMMENT_KINDS, Clause, Comment, CommentRevision, Notification, Version
+from ..models import COMMENT_KINDS, COMMENT_TYPES, Clause, Comment, CommentRevision, Notification, Version
 from ..models._base import utcnow
 from ..sanitize import MAX_BODY_CHARS, render_markdown_with_mentions
 from ..security import membership_in
@@ -47,6 +47,16 @@ def _clean_replacement(kind: str, replacement) -> str | None:
     return replacement
 
 
+def clean_type(value) -> str | None:
+    """The type of comment (ISO/IEC template): general, technical, editorial, or None (unset)."""
+    if value in (None, ""):
+        return None
+    if value not in COMMENT_TYPES:
+        raise Invalid("The type of comment must be one of: %(types)s (or empty).", field="type",
+                      types=", ".join(COMMENT_TYPES))
+    return value
+
+
 def _ensure_open(version: Version) -> None:
     if not version.accepts_comments:
         raise Conflict("This version (%(status)s) no longer takes comments; comment on the current version "
@@ -79,7 +89,7 @@ def _where(clause: Clause, version: Version) -> str:
 
 
 def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None, selector=None,
-                 replacement_text=None) -> Comment:
+                 replacement_text=None, comment_type=None) -> Comment:
     """A new thread on the clause (optionally quoting part of it) or a reply to one of its comments."""
     version = db.session.get(Version, clause.version_id)
     _ensure_open(version)
@@ -88,6 +98,7 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
         raise Invalid("The kind must be one of: %(kinds)s.", field="kind", kinds=", ".join(COMMENT_KINDS))
     body = _clean_body(body)
     replacement_text = _clean_replacement(kind, replacement_text)
+    comment_type = clean_type(comment_type)
     parent = _parent(clause, parent_id) if parent_id is not None else None
     quote = None
     if selector is not None:
@@ -104,8 +115,8 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
         document_id=document.id, version_id=version.id, clause_id=clause.id, author_id=actor.id,
         stakeholder_group_id=membership.stakeholder_group_id if membership else None,
         parent_id=parent.id if parent else None, depth=parent.depth + 1 if parent else 0,
-        kind=kind, body_source=body, body_html=body_html, replacement_text=replacement_text,
-        created_at=utcnow(),
+        kind=kind, comment_type=comment_type, body_source=body, body_html=body_html,
+        replacement_text=replacement_text, created_at=utcnow(),
     )
     if quote is not None:
         comment.quote_exact, comment.quote_prefix, comment.quote_suffix = quote.exact, quote.prefix, quote.suffix
@@ -117,7 +128,7 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
     append_event("comment.posted", actor=actor, subject=comment, working_group_id=document.working_group_id,
                  document_id=document.id, public=comments_are_public(version),
                  payload={"version_id": version.id, "clause_id": clause.id, "clause": clause.label, "kind": kind,
-                          "parent_id": comment.parent_id, "quote": quote.exact if quote else None,
+                          "type": comment_type, "parent_id": comment.parent_id, "quote": quote.exact if quote else None,
                           "body_sha256": _digest(body)})
     excerpt, where = excerpt_of(body_html), _where(clause, version)
     replied_to = {parent.author_id} if parent else set()
@@ -134,8 +145,12 @@ def _ensure_author(actor, comment: Comment) -> None:
         raise Forbidden("Only the author can change or delete this comment.")
 
 
-def edit_comment(actor, comment: Comment, *, body, replacement_text=None) -> Comment:
-    """Replace the text (the earlier one is kept as a revision); `replacement_text` None keeps it."""
+KEEP = object()  # edit_comment's comment_type when the edit leaves the type as it is
+
+
+def edit_comment(actor, comment: Comment, *, body, replacement_text=None, comment_type=KEEP) -> Comment:
+    """Replace the text (the earlier one is kept as a revision); `replacement_text` None keeps it, and so
+    does `comment_type` KEEP (None unsets the type)."""
     _ensure_author(actor, comment)
     version = db.session.get(Version, comment.version_id)
     _ensure_open(version)
@@ -145,8 +160,14 @@ def edit_comment(actor, comment: Comment, *, body, replacement_text=None) -> Com
     if replacement_text is not None or comment.kind == "amendment":
         replacement_text = _clean_replacement(
             comment.kind, comment.replacement_text if replacement_text is None else replacement_text)
+    comment_type = comment.comment_type if comment_type is KEEP else clean_type(comment_type)
     if body == comment.body_source and replacement_text == comment.replacement_text:
+        if comment_type != comment.comment_type:  # only the type changed: no new revision of the text
+            comment.comment_type = comment_type
+            db.session.flush()
+            broadcast("comment_updated", comment)
         return comment
+    comment.comment_type = comment_type
     db.session.add(CommentRevision(comment_id=comment.id, body_source=comment.body_source,
                                    body_html=comment.body_html, replacement_text=comment.replacement_text,
                                    created_at=comment.edited_at or comment.created_at))

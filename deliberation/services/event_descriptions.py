@@ -7,7 +7,7 @@ events before they add a sentence here.
 """
 from flask_babel import format_number, gettext as _, ngettext
 
-from ..models.annotations import DISPOSITIONS
+from ..models.annotations import COMMENT_TYPES, DISPOSITIONS
 from ..models.rounds import DESIGNATIONS, RULE_LABELS, THRESHOLD_LABELS
 
 
@@ -76,6 +76,12 @@ def _disposition(p: dict) -> str:
     return _("Disposition recorded: %(disposition)s", disposition=_label(DISPOSITIONS, p["disposition"]).lower())
 
 
+def _typed(p: dict) -> str:
+    if p.get("type") in COMMENT_TYPES:
+        return _("Type of comment set by a chair: %(type)s", type=_label(COMMENT_TYPES, p["type"]).lower())
+    return _("Type of comment cleared by a chair")
+
+
 def _designated(p: dict) -> str:
     if p.get("designation") in DESIGNATIONS:
         return _("Consensus designation recorded: %(designation)s", designation=_(DESIGNATIONS[p["designation"]]))
@@ -98,6 +104,7 @@ DESCRIBE = {
     "comment.hidden": lambda p: _("A comment was hidden by a chair"),
     "comment.unhidden": lambda p: _("A hidden comment was shown again"),
     "comment.disposition": _disposition,
+    "comment.typed": _typed,
     "round.opened": _round_opened,
     "round.closed": _round_closed,
     "comment.resolved": lambda p: _("A thread was marked resolved"),

@@ -11,6 +11,7 @@ from ..models import DISPOSITIONS, Clause, Comment, CommentRevision, Version
 from ..models._base import utcnow
 from .comment_access import comments_are_public
 from .comment_payloads import broadcast
+from .comments import clean_type
 from .errors import Conflict, Invalid
 from .notifications import notify
 from .record import append_event
@@ -77,6 +78,20 @@ def set_disposition(actor, comment: Comment, *, disposition, rationale, version_
     notify("disposition", {comment.author_id}, actor=actor, comment=comment,
            excerpt=f"{DISPOSITIONS[disposition]}: {rationale}",
            context=f"clause {clause.label} of “{version.document.title}”")
+    _announce(comment, counts_change=False)
+    return comment
+
+
+def set_comment_type(actor, comment: Comment, comment_type) -> Comment:
+    """A chair sets (or clears, with None) the type of comment: general, technical or editorial."""
+    _ensure_not_deleted(comment)
+    comment_type = clean_type(comment_type)
+    if comment_type == comment.comment_type:
+        return comment
+    version = db.session.get(Version, comment.version_id)
+    comment.comment_type = comment_type
+    db.session.flush()
+    _record("comment.typed", actor, comment, version, {"type": comment_type})
     _announce(comment, counts_change=False)
     return comment
 

@@ -148,3 +148,39 @@ def test_adding_the_record_tree_builds_it_for_the_existing_record(app, world):
         assert "record_tree_nodes" not in inspect(db.engine).get_table_names()
         upgrade()
         assert nodes() == before
+
+
+def test_adding_the_comment_type_keeps_every_comment_unset_and_the_search_triggers(app, world):
+    """0009 adds the type of comment to a populated database: every comment keeps its text and reads as
+    unset, and the search index still follows comments (no table rebuild)."""
+    from flask_migrate import stamp
+    from sqlalchemy import select, text
+
+    from deliberation.models import Comment, User
+    from deliberation.services.comments import post_comment
+
+    from .version_helpers import clauses_of
+
+    with app.app_context():
+        member = db.session.get(User, world.member.id)
+        clause = clauses_of(world.document.current_version_id)[1]
+        root = post_comment(member, clause, body="A thread")
+        post_comment(member, clause, body="A reply", parent_id=root.id)
+        post_comment(member, clause, body="Another thread", kind="question")
+        post_comment(member, clause, body="An amendment", kind="amendment", replacement_text="New words")
+        db.session.commit()
+        before = {c.id: c.body_source for c in db.session.scalars(select(Comment))}
+        db.session.commit()
+        assert len(before) > 3
+        triggers = set(db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        db.session.commit()
+        stamp()
+        downgrade(revision="0008")
+        assert "comment_type" not in {c["name"] for c in inspect(db.engine).get_columns("comments")}
+        upgrade()
+        after = db.session.execute(select(Comment.id, Comment.body_source, Comment.comment_type)).all()
+        assert {row.id: row.body_source for row in after} == before
+        assert {row.comment_type for row in after} == {None}
+        assert set(db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()) \
+            == triggers
+        db.session.commit()

@@ -1,0 +1,60 @@
+"""The comment-resolution table as an Excel workbook (.xlsx, openpyxl in write-only mode: rows stream out,
+so 10,000 comments take well under the 2 s budget): one sheet, a header row that stays in view and carries
+filters, wrapped text in the long columns.
+
+Every value is written as a string cell, never a formula: a comment starting with "=" stays text in Excel
+and LibreOffice (no formula injection). Characters XML cannot carry (control characters) are dropped.
+"""
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .resolution import COLUMNS, ResolutionRow
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WIDTHS = (8, 24, 10, 9, 13, 60, 40, 40)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+
+
+def _text(sheet, value, alignment: Alignment) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    cell.alignment = alignment
+    return cell
+
+
+def _number(sheet, value: int) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.alignment = _TOP
+    return cell
+
+
+def resolution_xlsx(title: str, sheet_title: str, rows: list[ResolutionRow]) -> bytes:
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = title
+    sheet = workbook.create_sheet(sheet_title[:31])
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    header = []
+    for name in COLUMNS:
+        cell = _text(sheet, str(name), _WRAP)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        ref, *texts = row.cells
+        sheet.append([_number(sheet, ref), *(_text(sheet, value, _WRAP) for value in texts)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
