@@ -353,3 +353,42 @@ def test_someone_elses_review_is_not_found(app, client, world, libreoffice_docx)
     other = api_token(app, world.members["government"][0])
     assert client.get(f"/api/v1/reviews/{preview['id']}", headers=other).status_code == 404
     assert _confirm(client, preview["id"], other).status_code == 404
+
+
+# --- the pages ------------------------------------------------------------------------------------------
+
+def test_the_pages_upload_preview_and_confirm(app, client, world, libreoffice_docx):
+    from ..conftest import count_queries, csrf_token, sign_in
+
+    sign_in(client, world.member)
+    version_page = f"/documents/{world.document.id}/versions/1"
+    page = client.get(version_page).get_data(as_text=True)
+    upload_url = f"/documents/{world.document.id}/versions/1/reviews/new"
+    assert upload_url in page and "Upload a reviewed Word copy" in page
+    token = csrf_token(client, upload_url)
+    refused = client.post(upload_url, data={"csrf_token": token, "file": (io.BytesIO(b"nope"), "x.docx")},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400 and "not a valid Word document" in refused.get_data(as_text=True)
+    response = client.post(upload_url, data={"csrf_token": token,
+                                             "file": (io.BytesIO(libreoffice_docx["reviewed"]), "reviewed.docx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    preview_url = response.headers["Location"]
+    with count_queries(app) as counter:
+        html = client.get(preview_url).get_data(as_text=True)
+    assert counter.count <= 12  # the same whatever the number of items
+    assert "Which impact: on rights?" in html and "<del>should</del> <ins>must</ins>" in html
+    assert "Word author: Ben Desk" in html and "approximate" in html
+    review_id = int(preview_url.rstrip("/").rsplit("/", 1)[1])
+    with app.app_context():
+        items = db.session.get(WordReview, review_id).items
+    keep = {f"keep-{item['n']}": "1" for item in items if item["text"] != "We support the preamble."}
+    response = client.post(f"/reviews/{review_id}/confirm", data={"csrf_token": token, **keep})
+    assert response.status_code == 302 and response.headers["Location"].endswith(version_page)
+    with app.app_context():
+        review = db.session.get(WordReview, review_id)
+        assert review.status == "confirmed" and len(review.comment_ids) == 3
+    # Another member cannot see it.
+    other = app.test_client()
+    sign_in(other, world.members["government"][0])
+    assert other.get(preview_url).status_code == 404

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...i18n import N_
 from ...anchoring import CONTEXT_CHARS, MAX_QUOTE_CHARS, Selector, resolve_selector
 from ...word.layout import heading_text
 from .reading import Change, ReviewedText
@@ -185,7 +186,7 @@ def place(item: Item, regions: list[Region], text: str) -> None:
         return
     region = next((r for r in regions if r.start <= item.start <= r.end and item.start < r.end + 1), None)
     if region is None:
-        item.reason = "The words are not in any clause of this version."
+        item.reason = N_("The words are not in any clause of this version.")
         return
     clause = region.clause
     item.clause_id, item.clause_label = clause.id, clause.label
@@ -197,7 +198,7 @@ def place(item: Item, regions: list[Region], text: str) -> None:
         return
     if item.kind == "amendment" and (end <= start or item.start < region.text_start):
         item.clause_id = item.clause_label = None
-        item.reason = "The change is not in the text of a clause (a heading or a number)."
+        item.reason = N_("The change is not in the text of a clause (a heading or a number).")
         return
     exact = text[start:end]
     offset = start - region.text_start
@@ -206,10 +207,10 @@ def place(item: Item, regions: list[Region], text: str) -> None:
     anchor = resolve_selector(selector, clause.text)
     if anchor.selector is None:
         if item.kind == "comment":
-            item.anchor_status, item.reason = "fuzzy", "The quoted words were not found; the comment is on the whole clause."
+            item.anchor_status, item.reason = "fuzzy", N_("The quoted words were not found; the comment is on the whole clause.")
             return
         item.clause_id = item.clause_label = None
-        item.reason = "The changed words were not found in the clause."
+        item.reason = N_("The changed words were not found in the clause.")
         return
     found = anchor.selector
     item.exact, item.prefix, item.suffix = found.exact, found.prefix, found.suffix
