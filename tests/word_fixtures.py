@@ -62,3 +62,19 @@ def libreoffice_docx() -> dict[str, bytes]:
             if not target.exists():
                 _convert(sources, target, soffice)
     return {path.stem: path.read_bytes() for path in target.glob("*.docx")}
+
+
+def libreoffice_resave(data: bytes, name: str = "resaved") -> bytes:
+    """The .docx as LibreOffice saves it again (opened and written back by `soffice --convert-to docx`)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        _missing("soffice is not installed (make libreoffice, or apt-get install libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="soffice-") as work:
+        source = Path(work, "in", f"{name}.docx")
+        source.parent.mkdir()
+        source.write_bytes(data)
+        out = Path(work, "out")
+        subprocess.run([soffice, f"-env:UserInstallation={Path(work, 'profile').as_uri()}", "--headless",
+                        "--norestore", "--convert-to", "docx", "--outdir", str(out), str(source)],
+                       check=True, capture_output=True, timeout=300)
+        return (out / f"{name}.docx").read_bytes()

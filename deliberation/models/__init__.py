@@ -4,6 +4,7 @@ from .annotations import COMMENT_KINDS, COMMENT_TYPES, DISPOSITIONS, Comment, Co
 from .documents import Clause, Document, Version
 from .groups import Invitation, Membership, StakeholderGroup, WorkingGroup
 from .record import RecordEvent, RecordTreeNode, WitnessView
+from .reviews import WordReview
 from .revision import DocumentEditor, DraftAmendment, DraftClause, WorkingDraft
 from .search import SEARCH_KINDS, SavedSearch, SearchEntry
 from .rounds import (
@@ -15,5 +16,5 @@ __all__ = [
     "Document", "EligibleVoter", "Invitation", "Membership", "MinorityStatement", "Notification",
     "Position", "PositionHistory", "RecordEvent", "RecordTreeNode", "Round", "RoundItem", "SEARCH_KINDS",
     "SavedSearch", "SearchEntry", "StakeholderGroup", "Support", "User", "Version", "WorkingGroup", "WorkingDraft",
-    "DraftClause", "DraftAmendment", "DocumentEditor", "WitnessView",
+    "DraftClause", "DraftAmendment", "DocumentEditor", "WitnessView", "WordReview",
 ]

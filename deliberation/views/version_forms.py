@@ -18,3 +18,8 @@ class NewVersionForm(Form):
 class ReattachForm(Form):
     clause_id = SelectField(_l("Clause"), coerce=int, choices=[], validate_choice=False)
     quote = StringField(_l("Words to attach it to (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class ReviewUploadForm(Form):
+    file = FileField(_l("Reviewed copy (.docx with Word comments or tracked changes; 2 MB at most)"))
+    on_behalf_of = SelectField(_l("Post as"), coerce=int, choices=[], validate_choice=False, default=0)
