@@ -51,8 +51,10 @@
         })
         .then(function (html) {
           var openTables = box.querySelectorAll("details.map-table[open]").length > 0;
+          var folds = foldState(box);
           box.innerHTML = html; // our own server-rendered, escaped fragment
           if (openTables) box.querySelectorAll("details.map-table").forEach(function (d) { d.open = true; });
+          restoreFolds(box, folds);
           box.dataset.version = String(Number(box.dataset.version || 0) + 1);
           if (box.querySelector("[data-frozen]")) { window.location.reload(); return; }
           if (status) status.textContent = status.dataset.message || "Tally updated";
@@ -63,6 +65,31 @@
           if (again) { again = false; schedule(); }
         });
     }
+  }
+
+  /* Folded sections: a live refresh keeps each one as the reader left it. */
+  function foldState(root) {
+    var state = {};
+    root.querySelectorAll("details[data-fold]").forEach(function (d) { state[d.dataset.fold] = d.open; });
+    return state;
+  }
+
+  function restoreFolds(root, state) {
+    root.querySelectorAll("details[data-fold]").forEach(function (d) {
+      if (Object.prototype.hasOwnProperty.call(state, d.dataset.fold)) d.open = state[d.dataset.fold];
+    });
+  }
+
+  /* A link to a folded section (#item-12 from the map's table, #record) opens it. */
+  function openLinkedFold() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) return;
+    var fold = target.matches("details[data-fold]") ? target : target.querySelector(":scope > details[data-fold]");
+    for (var d = fold || target.closest("details[data-fold]"); d; d = d.parentElement && d.parentElement.closest("details[data-fold]")) {
+      d.open = true;
+    }
+    if (fold) target.scrollIntoView();
   }
 
   /* Open-round form: the clause checklist matters only for "Chosen clauses". */
@@ -109,6 +136,8 @@
     });
   }
 
+  openLinkedFold();
+  window.addEventListener("hashchange", openLinkedFold);
   liveTally();
   openRoundForm();
   ballot();
