@@ -1,7 +1,7 @@
 """reviewed Word files uploaded against a version, waiting for their uploader to confirm
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-05 23:50:00.000000
 
 """
