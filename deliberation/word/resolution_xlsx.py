@@ -8,6 +8,7 @@ and LibreOffice (no formula injection). Characters XML cannot carry (control cha
 from __future__ import annotations
 
 import io
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,36 +26,51 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 
 
-def _text(sheet, value, alignment: Alignment) -> WriteOnlyCell:
+def _styled(sheet, alignment: Alignment, **style):
+    """The style of a prototype cell, to copy onto many: setting a style per cell hashes it every time."""
+    cell = WriteOnlyCell(sheet)
+    cell.alignment = alignment
+    for name, value in style.items():
+        setattr(cell, name, value)
+    return cell._style
+
+
+def _text(sheet, value, style) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
-    cell.alignment = alignment
+    cell._style = copy(style)
     return cell
 
 
-def _number(sheet, value: int) -> WriteOnlyCell:
+def _number(sheet, value: int, style) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value)
-    cell.alignment = _TOP
+    cell._style = copy(style)
     return cell
+
+
+def _placed(cells: list[WriteOnlyCell], row_index: int):
+    """Every cell of an appended row already made and styled here: only its place is left to set. (openpyxl's
+    own step first tries each cell as a value and catches the error: a third of the sheet's time.)"""
+    for column, cell in enumerate(cells, start=1):
+        cell.column, cell.row = column, row_index
+        yield cell
 
 
 def resolution_xlsx(title: str, sheet_title: str, rows: list[ResolutionRow]) -> bytes:
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
     sheet = workbook.create_sheet(sheet_title[:31])
+    sheet._values_to_row = _placed  # openpyxl 3.1.5 (pinned): the step between append() and the XML writer
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
-    header = []
-    for name in COLUMNS:
-        cell = _text(sheet, str(name), _WRAP)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        header.append(cell)
-    sheet.append(header)
+    heading = _styled(sheet, _WRAP, font=_HEADER_FONT, fill=_HEADER_FILL)
+    wrapped, top = _styled(sheet, _WRAP), _styled(sheet, _TOP)
+    sheet.append([_text(sheet, str(name), heading) for name in COLUMNS])
     for row in rows:
         ref, *texts = row.cells
-        sheet.append([_number(sheet, ref), *(_text(sheet, value, _WRAP) for value in texts)])
+        sheet.append([_number(sheet, ref, top), *(_text(sheet, value, wrapped) for value in texts)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
