@@ -48,6 +48,16 @@ def _number(sheet, value: int, style) -> WriteOnlyCell:
     return cell
 
 
+def _height(texts: list[str]) -> float | None:
+    """Points for a row whose wrapped cells need several lines (LibreOffice does not size rows of a
+    streamed sheet itself); None for a one-line row. About 1.15 characters per unit of column width."""
+    lines = 1
+    for text, width in zip(texts, WIDTHS[1:]):
+        per_line = max(1, int(width * 1.15))
+        lines = max(lines, sum(len(line) // per_line + 1 for line in text.split("\n")))
+    return min(409, 15 * lines) if lines > 1 else None
+
+
 def _placed(cells: list[WriteOnlyCell], row_index: int):
     """Every cell of an appended row already made and styled here: only its place is left to set. (openpyxl's
     own step first tries each cell as a value and catches the error: a third of the sheet's time.)"""
@@ -64,12 +74,20 @@ def resolution_xlsx(title: str, sheet_title: str, rows: list[ResolutionRow]) -> 
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"  # printed: the header on every page, the columns across one page
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
     heading = _styled(sheet, _WRAP, font=_HEADER_FONT, fill=_HEADER_FILL)
     wrapped, top = _styled(sheet, _WRAP), _styled(sheet, _TOP)
     sheet.append([_text(sheet, str(name), heading) for name in COLUMNS])
-    for row in rows:
+    sheet.row_dimensions[1].height = 30
+    for index, row in enumerate(rows, start=2):
         ref, *texts = row.cells
+        height = _height(texts)
+        if height:
+            sheet.row_dimensions[index].height = height
         sheet.append([_number(sheet, ref, top), *(_text(sheet, value, wrapped) for value in texts)])
     buffer = io.BytesIO()
     workbook.save(buffer)

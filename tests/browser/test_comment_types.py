@@ -35,6 +35,7 @@ def test_member_types_a_comment_and_the_chair_changes_it(live_server, new_page):
     composer = member.locator(f"#compose-{clause['key']} form")
     composer.locator("select[name=type]").select_option("technical")
     composer.locator("textarea[name=body]").fill("The threshold needs a number.")
+    screenshot(member, "comment-type-composer-1366")
     composer.locator("button[type=submit]").click()
     badge = member.locator(".thread-list .comment .comment-type--technical")
     badge.wait_for()
@@ -49,6 +50,7 @@ def test_member_types_a_comment_and_the_chair_changes_it(live_server, new_page):
     item.locator("details[data-action=moderate] > summary").first.click()
     form = item.locator("form[action$='/type']")
     form.locator("select[name=type]").select_option("editorial")
+    screenshot(chair, "comment-type-moderate-1366")
     form.locator("button[type=submit]").click()
     chair.locator(".thread-list .comment .comment-type--editorial").wait_for()
     assert _type_of(live_server, "The threshold needs a number.") == "editorial"
