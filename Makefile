@@ -60,15 +60,23 @@ browsers:
 	  else $(call missing,Java is not installed (apt-get install default-jre-headless),the HTML checker test); fi; \
 	fi
 
-## The import tests read Word files that LibreOffice writes from tests/fixtures/word/*.fodt (tests/word_fixtures.py):
-## Debian's libreoffice-writer-nogui, installed when missing and we are root; skipped without it, except with
-## REQUIRE_BROWSERS=1, where a failed install stops here.
+## The import tests read Word files that LibreOffice writes from tests/fixtures/word/*.fodt (tests/word_fixtures.py),
+## and the export tests open every download in it (Writer for .docx, Calc for the .xlsx resolution table):
+## Debian's libreoffice-writer-nogui and libreoffice-calc-nogui, those missing installed when we are root;
+## skipped without them, except with REQUIRE_BROWSERS=1, where a failed install stops here.
+LIBREOFFICE_PACKAGES = libreoffice-writer-nogui libreoffice-calc-nogui
 libreoffice:
-	@if ! command -v soffice >/dev/null; then \
+	@wanted=""; \
+	if command -v dpkg-query >/dev/null; then \
+	  for package in $(LIBREOFFICE_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || wanted="$$wanted $$package"; \
+	  done; \
+	elif ! command -v soffice >/dev/null; then wanted=" $(LIBREOFFICE_PACKAGES)"; fi; \
+	if [ -n "$$wanted" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null) \
-	      || { $(call missing,Could not install libreoffice-writer-nogui,the LibreOffice import tests); }; \
-	  else $(call missing,LibreOffice is not installed (apt-get install libreoffice-writer-nogui),the LibreOffice import tests); fi; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$wanted >/dev/null) \
+	      || { $(call missing,Could not install$$wanted,the LibreOffice tests); }; \
+	  else $(call missing,LibreOffice is not fully installed (apt-get install$$wanted),the LibreOffice tests); fi; \
 	fi
 
 ## make translations: extract interface strings, update the fr/es catalogs, compile the .mo files.

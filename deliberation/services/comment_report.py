@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from ..numbers import whole_number
 from ..extensions import db
-from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Comment, Document, Version
+from ..models import COMMENT_KINDS, COMMENT_TYPES, DISPOSITIONS, Clause, Comment, Document, Version
 
 PAGE_SIZE = 50
 
@@ -19,6 +19,7 @@ PAGE_SIZE = 50
 class ReportFilters:
     clause_key: str | None = None
     kind: str | None = None
+    comment_type: str | None = None  # a type of comment, or "none" for comments without one
     stakeholder_group_id: int | None = None
     disposition: str | None = None  # a disposition, or "none" for comments without one
     unresolved: bool = False
@@ -28,8 +29,10 @@ class ReportFilters:
         """From query-string arguments; unknown values are ignored rather than refused."""
         stakeholder = args.get("stakeholder_group", "")
         disposition = args.get("disposition") or None
+        comment_type = args.get("type") or None
         return cls(clause_key=args.get("clause") or None,
                    kind=args.get("kind") if args.get("kind") in COMMENT_KINDS else None,
+                   comment_type=comment_type if comment_type in (*COMMENT_TYPES, "none") else None,
                    stakeholder_group_id=whole_number(stakeholder),
                    disposition=disposition if disposition in (*DISPOSITIONS, "none") else None,
                    unresolved=args.get("unresolved") in ("1", "on", "true"))
@@ -50,6 +53,10 @@ def _filtered(document: Document, filters: ReportFilters):
         query = query.where(Clause.key == filters.clause_key)
     if filters.kind:
         query = query.where(Comment.kind == filters.kind)
+    if filters.comment_type == "none":
+        query = query.where(Comment.comment_type.is_(None))
+    elif filters.comment_type:
+        query = query.where(Comment.comment_type == filters.comment_type)
     if filters.stakeholder_group_id:
         query = query.where(Comment.stakeholder_group_id == filters.stakeholder_group_id)
     if filters.disposition == "none":

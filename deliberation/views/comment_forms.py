@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ..numbers import whole_number
-from ..models import COMMENT_KINDS, DISPOSITIONS
+from ..models import COMMENT_KINDS, COMMENT_TYPES, DISPOSITIONS
 from ..services.errors import Invalid
 from .forms import Form
 
@@ -19,9 +19,13 @@ def _optional_int(value: str | None, field: str) -> int | None:
     return number
 
 
+_TYPE_CHOICES = [("", _l("No type"))] + [(key, _l(label)) for key, label in COMMENT_TYPES.items()]
+
+
 class CommentForm(Form):
     kind = SelectField(_l("Kind"), choices=[(key, _l(label)) for key, label in COMMENT_KINDS.items()], default="comment",
                        validate_choice=False)
+    type = SelectField(_l("Type of comment"), choices=_TYPE_CHOICES, default="", validate_choice=False)
     body = TextAreaField(_l("Comment"))
     replacement_text = TextAreaField(_l("Proposed text"))
     parent_id = HiddenField()
@@ -61,6 +65,10 @@ class DispositionForm(Form):
 
     def carrying_version(self) -> int | None:
         return _optional_int(self.version_id.data, "version_id")
+
+
+class TypeForm(Form):
+    type = SelectField(_l("Type of comment"), choices=_TYPE_CHOICES, default="", validate_choice=False)
 
 
 class ResolveForm(Form):

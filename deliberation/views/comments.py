@@ -14,7 +14,7 @@ from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_access import ensure_may_resolve, viewer_for
 from ..services.comment_lookup import moderated_comment, own_comment, readable_comment
-from .comment_forms import CommentForm, DispositionForm, EditForm, HideForm, ResolveForm
+from .comment_forms import CommentForm, DispositionForm, EditForm, HideForm, ResolveForm, TypeForm
 from .forms import EmptyForm
 from .discussion import clause_by_key, comment_url
 from .helpers import load_document, load_version, submit_form
@@ -36,7 +36,7 @@ def create(document_id: int, number: int, key: str):
     form = CommentForm()
     comment, status = submit_form(form, lambda: comment_service.post_comment(
         current_user, clause, body=form.body.data, kind=form.kind.data, parent_id=form.parent(),
-        selector=form.selector(), replacement_text=form.replacement_text.data))
+        selector=form.selector(), replacement_text=form.replacement_text.data, comment_type=form.type.data))
     if status is None:  # to the new comment, on the page of its thread if it is a late reply in a long one
         return redirect(comment_url(comment, version, viewer_for(current_user, version)))
     return render_template("annotations/compose.html", document=document, version=version, clause=clause,
@@ -93,6 +93,16 @@ def disposition(comment_id: int):
     if status is None:
         return _back_to(comment.id)
     return _comment_page("annotations/moderate.html", comment, version, disposition_form=form), status
+
+
+@bp.post("/comments/<int:comment_id>/type")
+def set_type(comment_id: int):
+    comment, version, _viewer = moderated_comment(current_user, comment_id)
+    form = TypeForm()
+    _, status = submit_form(form, lambda: moderation.set_comment_type(current_user, comment, form.type.data))
+    if status is None:
+        return _back_to(comment.id)
+    return _comment_page("annotations/moderate.html", comment, version, type_form=form), status
 
 
 def _comment_page(template: str, comment, version, **forms):

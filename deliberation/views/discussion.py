@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..numbers import whole_number
 from ..extensions import db
 from ..i18n import translated
-from ..models import COMMENT_KINDS, DISPOSITIONS, Clause, Document, Version
+from ..models import COMMENT_KINDS, COMMENT_TYPES, DISPOSITIONS, Clause, Document, Version
 from ..security import Permission, require
 from ..services import comment_lookup, thread_replies, threads, version_threads
 from ..services.comment_access import Viewer, viewer_for
@@ -62,6 +62,7 @@ def clause_annotations(version: Version, clause: Clause) -> Margin:
 @bp.app_context_processor
 def comment_labels() -> dict:
     return {"COMMENT_KINDS": translated(COMMENT_KINDS), "DISPOSITIONS": translated(DISPOSITIONS),
+            "COMMENT_TYPES": translated(COMMENT_TYPES),
             "author_name": threads.author_name}
 
 

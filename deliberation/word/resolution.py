@@ -27,7 +27,7 @@ from .comments import plain_text
 
 COLUMNS = (
     lazy_gettext("Ref."), lazy_gettext("Stakeholder group"), lazy_gettext("Clause"), lazy_gettext("Lines"),
-    lazy_gettext("Type of comment"), lazy_gettext("Comment"), lazy_gettext("Proposed change"),
+    lazy_gettext("Type of comment"), lazy_gettext("Comments"), lazy_gettext("Proposed change"),
     lazy_gettext("Disposition and rationale"),
 )
 

@@ -16,7 +16,7 @@ from ..models import Version
 from .layout import new_word_document, to_bytes, version_line
 from .resolution import COLUMNS, ResolutionRow
 
-WIDTHS_CM = (1.3, 3.2, 1.6, 1.5, 2.0, 7.0, 4.6, 4.6)  # 25.8 cm: an A4 landscape page less its margins
+WIDTHS_CM = (1.2, 3.4, 1.8, 1.8, 2.4, 6.4, 3.9, 4.0)  # 24.9 cm: a Letter (and A4) landscape page less its margins
 
 
 def _landscape(word) -> None:
@@ -33,10 +33,13 @@ def _paragraphs(cell, text: str, bold: bool = False) -> None:
     for line in text.split("\n") if text else [""]:
         paragraph = OxmlElement("w:p")
         run = OxmlElement("w:r")
+        properties = OxmlElement("w:rPr")
         if bold:
-            properties = OxmlElement("w:rPr")
             properties.append(OxmlElement("w:b"))
-            run.append(properties)
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "18")  # 9 pt: eight columns across a page
+        properties.append(size)
+        run.append(properties)
         value = OxmlElement("w:t")
         value.set(qn("xml:space"), "preserve")
         value.text = line
