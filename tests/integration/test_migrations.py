@@ -148,3 +148,34 @@ def test_adding_the_record_tree_builds_it_for_the_existing_record(app, world):
         assert "record_tree_nodes" not in inspect(db.engine).get_table_names()
         upgrade()
         assert nodes() == before
+
+
+def test_word_reviews_migration_upgrades_a_populated_database(app, world):
+    """0010 adds word_reviews beside existing comments and versions: down to 0008 and up again keeps them."""
+    from flask_migrate import stamp
+    from sqlalchemy import func, select
+
+    from deliberation.models import Comment, User, Version, WordReview
+    from deliberation.services.comments import post_comment
+
+    from .version_helpers import clauses_of
+
+    with app.app_context():
+        member = db.session.get(User, world.member.id)
+        post_comment(member, clauses_of(world.document.current_version_id)[0], body="Before the reviews table")
+        db.session.commit()
+        counts = (db.session.scalar(select(func.count()).select_from(Comment)),
+                  db.session.scalar(select(func.count()).select_from(Version)))
+        db.session.commit()
+        stamp()
+        downgrade(revision="0008")
+        assert "word_reviews" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert "word_reviews" in inspect(db.engine).get_table_names()
+        assert (db.session.scalar(select(func.count()).select_from(Comment)),
+                db.session.scalar(select(func.count()).select_from(Version))) == counts
+        db.session.commit()
+        db.session.add(WordReview(version_id=world.document.current_version_id, uploader_id=member.id,
+                                  filename="r.docx", items=[{"n": 1}], status="pending", comment_ids=[]))
+        db.session.commit()
+        assert db.session.scalar(select(WordReview.items)) == [{"n": 1}]
