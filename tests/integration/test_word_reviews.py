@@ -392,3 +392,26 @@ def test_the_pages_upload_preview_and_confirm(app, client, world, libreoffice_do
     other = app.test_client()
     sign_in(other, world.members["government"][0])
     assert other.get(preview_url).status_code == 404
+
+
+def test_word_text_and_author_names_are_text_not_markup(app, client, world):
+    from ..conftest import sign_in
+
+    document = docx.Document()
+    for text in SAMPLE_TEXTS:
+        document.add_paragraph(text)
+    document.add_comment(document.paragraphs[1].runs, text="<script>alert(1)</script> **bold**",
+                         author="<img src=x onerror=alert(1)> [click](javascript:alert(1))")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    sign_in(client, world.member)
+    headers = api_token(app, world.member)
+    preview = _upload(client, world.document.current_version_id, buffer.getvalue(), headers).get_json()
+    html = client.get(f"/reviews/{preview['id']}").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html and "&lt;script&gt;" in html
+    ids = _confirm(client, preview["id"], headers).get_json()["comment_ids"]
+    with app.app_context():
+        comment = db.session.get(Comment, ids[0])
+        assert "<script" not in comment.body_html and "<img" not in comment.body_html
+        assert "href" not in comment.body_html
+        assert "[click](javascript:alert(1))" in comment.body_html  # the name as typed, as text

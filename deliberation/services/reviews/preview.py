@@ -74,7 +74,8 @@ def review_author(actor, version: Version, on_behalf_of) -> User | None:
         return None
     if not can(actor, Permission.MODERATE, version):
         raise Forbidden("Only a chair can upload a reviewed copy on behalf of a member.")
-    member = db.session.get(User, on_behalf_of) if isinstance(on_behalf_of, int) else None
+    valid = isinstance(on_behalf_of, int) and 0 < on_behalf_of < 2**31
+    member = db.session.get(User, on_behalf_of) if valid else None
     if member is None or not can(member, Permission.COMMENT, version):
         raise Invalid("Choose a member who may comment on this version.", field="on_behalf_of")
     return member
