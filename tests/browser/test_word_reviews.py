@@ -27,6 +27,7 @@ def test_member_uploads_a_reviewed_copy_and_posts_it(live_server, new_page, libr
     page.click("text=Upload a reviewed Word copy")
     assert page.locator("h1").inner_text() == "Upload a reviewed Word copy"
     assert page.locator("select[name=on_behalf_of]").count() == 0  # members post as themselves
+    assert axe_violations(page) == []
     _both_widths(page, "word-review-upload")
     page.set_input_files("input[name=file]", files=[{
         "name": "reviewed.docx", "buffer": libreoffice_docx["reviewed"],

@@ -415,3 +415,12 @@ def test_word_text_and_author_names_are_text_not_markup(app, client, world):
         assert "<script" not in comment.body_html and "<img" not in comment.body_html
         assert "href" not in comment.body_html
         assert "[click](javascript:alert(1))" in comment.body_html  # the name as typed, as text
+
+
+def test_a_multipart_part_without_a_name_is_a_clean_answer_not_a_500(app, client, world):
+    """Found by the API fuzzer on this upload: werkzeug gives a part with no name the key None."""
+    headers = api_token(app, world.member)
+    body = b"--bnd\r\nContent-Disposition: form-data\r\n\r\nx\r\n--bnd--\r\n"
+    response = client.post(f"/api/v1/versions/{world.document.current_version_id}/reviews", headers=headers,
+                           data=body, content_type="multipart/form-data; boundary=bnd")
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "file"
