@@ -115,6 +115,11 @@ def test_a_download_with_comments_saved_again_by_libreoffice_finds_every_comment
     items = response.get_json()["items"]
     assert all(item["kind"] == "comment" and item["anchor_status"] == "exact" for item in items), items
     assert sorted((item["clause_id"], item["exact"] or "") for item in items) == expected
+    # They are the platform's own comments coming back: said so, and the page leaves them unticked.
+    assert all(item["reason"].startswith("Already on the platform") for item in items), items
+    with app.app_context():
+        stored = db.session.get(WordReview, response.get_json()["id"]).items
+    assert all(item["already_posted"] for item in stored)
 
 
 # --- bad input: refused, nothing posted ----------------------------------------------------------------
