@@ -13,7 +13,7 @@ import redis
 
 from deliberation.extensions import db
 
-from . import inprocess, resolution, revision, search
+from . import inprocess, resolution, reviews, revision, search
 from .data import LARGE, SMALL, Dataset, generate
 from .database import RESULTS, fresh_database, make_app, server_environment
 from .fanout import measure_fanout
@@ -22,7 +22,7 @@ from .machine import calibration, describe
 from .servers import running
 from .stats import Figure, table, write_results
 
-SECTIONS = "abcdefghi"
+SECTIONS = "abcdefghij"
 
 
 def _options(argv):
@@ -109,7 +109,7 @@ def main(argv=None) -> int:
               f"load average {context['machine']['load_average']}", flush=True)
         app = make_app(url, redis_url)
         small = large = None
-        if set(sections) - {"g", "h", "i"}:  # g, h and i build data of their own
+        if set(sections) - {"g", "h", "i", "j"}:  # g to j build data of their own
             with app.app_context():
                 generated = time.monotonic()
                 small, large = generate(SMALL), generate(LARGE)
@@ -124,6 +124,8 @@ def main(argv=None) -> int:
             figures += revision.measure_revision(app)
         if "i" in sections:
             figures += resolution.measure_resolution(app)
+        if "j" in sections:
+            figures += reviews.measure_reviews(app)
         with app.app_context():
             db.engine.dispose()  # the server processes below open their own connections
         if "e" in sections:

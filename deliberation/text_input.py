@@ -41,6 +41,7 @@ def refuse_forbidden_text() -> None:
     """A before_request hook: raise Invalid (400) when the request carries a forbidden character."""
     for values in (request.args, request.form if request.mimetype in _FORM_TYPES else None):
         for key, value in (values.items(multi=True) if values else ()):
+            key, value = key or "", value or ""  # a multipart part can come without a usable name
             if FORBIDDEN.search(key) or FORBIDDEN.search(value):
                 raise Invalid(MESSAGE, field=key if not FORBIDDEN.search(key) else None)
     if request.is_json:

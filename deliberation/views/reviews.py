@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Clause, Membership, User, WordReview
 from ..numbers import whole_number
+from ..textdiff import word_diff
 from ..security import Permission, can, require
 from ..services.errors import Invalid, ServiceError
 from ..services.reviews.confirm import confirm_review
@@ -72,8 +73,10 @@ def _clauses(review: WordReview) -> list[Clause]:
 
 def _render_preview(review: WordReview, form, status: int = 200):
     version = review.version
+    diffs = {item["n"]: word_diff(item.get("exact") or "", item.get("replacement_text") or "")
+             for item in review.items if item["kind"] == "amendment"}
     return render_template("reviews/preview.html", review=review, version=version, document=version.document,
-                           clauses=_clauses(review), form=form), status
+                           clauses=_clauses(review), form=form, diffs=diffs), status
 
 
 @bp.get("/reviews/<int:review_id>")

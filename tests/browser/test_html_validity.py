@@ -27,6 +27,25 @@ def _checker() -> list[str]:
     return [java, "-Xss4m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--exit-zero-always"]
 
 
+def _word_review(world, version_id: int) -> int:
+    """A reviewed Word copy waiting for the member to confirm: a quoted comment, an amendment, an unplaced item."""
+    from deliberation.models import Clause, WordReview
+
+    clause = db.session.scalar(db.select(Clause).where(Clause.version_id == version_id).order_by(Clause.position))
+    items = [{"n": 1, "kind": "comment", "clause_id": clause.id, "clause_label": clause.label, "exact": "rights",
+              "text": "Which rights?", "word_author": "Desk officer", "anchor_status": "exact"},
+             {"n": 2, "kind": "amendment", "clause_id": clause.id, "clause_label": clause.label, "exact": "should",
+              "replacement_text": "must", "text": "", "word_author": "Desk officer", "anchor_status": "fuzzy"},
+             {"n": 3, "kind": "comment", "clause_id": None, "exact": None, "text": "About the title.",
+              "word_author": "Desk officer", "anchor_status": "unplaced",
+              "reason": "The words are not in any clause of this version."}]
+    review = WordReview(version_id=version_id, uploader_id=world.member.id, filename="reviewed.docx", items=items,
+                        status="pending", comment_ids=[])
+    db.session.add(review)
+    db.session.commit()
+    return review.id
+
+
 def _pages(app, world) -> dict[str, list[str]]:
     """The pages to check, by who reads them."""
     from deliberation.models import Document
@@ -43,6 +62,7 @@ def _pages(app, world) -> dict[str, list[str]]:
         db.session.commit()  # and an open one on version 3, clause by clause: a ballot to fill in
         key = clause_numbered(ids["v1"], "1.1").key
         closed_round = ids["round"] - 1
+        ids["review"] = _word_review(world, version.id)
     doc, group = f"/documents/{world.document.id}", f"/groups/{world.group.slug}"
     thread = f"{doc}/versions/1/clauses/{key}/threads/{ids['quoted']}"
     public = ["/", "/sign-in", group, f"{doc}/versions/1", f"{doc}/versions/3", f"{doc}/versions/1/clauses/{key}",
@@ -50,11 +70,13 @@ def _pages(app, world) -> dict[str, list[str]]:
               f"{doc}/objections", f"/rounds/{ids['round']}", f"/rounds/{closed_round}",
               f"/rounds/{closed_round}/positions", f"{doc}/versions/3/support", "/no/such/page"]
     member = ["/", "/account", "/notifications", group, f"{doc}/versions/1", f"{doc}/versions/1/clauses/{key}", thread,
-              f"/rounds/{ids['round']}", f"/rounds/{ids['round']}/ballot"]
+              f"/rounds/{ids['round']}", f"/rounds/{ids['round']}/ballot", f"{doc}/versions/3/reviews/new",
+              f"/reviews/{ids['review']}"]
     chair = [group, f"{group}/members", f"{group}/settings", f"{group}/import", f"{doc}/settings",
              f"{doc}/versions/new", f"{doc}/versions/3/rounds/new", f"/rounds/{ids['round']}",
              f"/rounds/{ids['round']}/positions", f"{doc}/versions/3/supports/review", f"{doc}/versions/1", thread,
-             f"{doc}/comments", f"{doc}/orphans", f"/comments/{ids['quoted']}/revisions"]
+             f"{doc}/comments", f"{doc}/orphans", f"/comments/{ids['quoted']}/revisions",
+             f"{doc}/versions/3/reviews/new"]
     admin = ["/admin", "/admin/groups/new", f"/admin/groups/{world.group.slug}/chairs"]
     return {"public": public, "member": member, "chair": chair, "admin": admin}
 

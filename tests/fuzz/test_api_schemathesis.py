@@ -41,7 +41,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 def _real_ids(app, world) -> dict[str, int]:
     """Path parameters by name, pointing at a public document with two versions, comments and an open round."""
-    from deliberation.models import Document, User
+    from deliberation.models import Document, User, WordReview
     from deliberation.services.revision.drafts import add_editor, draft_clauses, open_draft
 
     with app.app_context():
@@ -51,11 +51,15 @@ def _real_ids(app, world) -> dict[str, int]:
         draft = open_draft(chair, document)  # a working draft of v2, with the member named co-editor
         add_editor(chair, document, db.session.get(User, world.member.id))
         key = draft_clauses(draft)[1].key
+        review = WordReview(version_id=ids["v2"], uploader_id=world.chair.id, filename="reviewed.docx", status="pending",
+                            comment_ids=[], items=[{"n": 1, "kind": "comment", "clause_id": clause, "exact": None,
+                                                    "text": "From Word", "word_author": "", "anchor_status": "exact"}])
+        db.session.add(review)
         db.session.commit()
-        draft_id = draft.id
+        draft_id, review_id = draft.id, review.id
     return {"document_id": world.document.id, "version_id": ids["v2"], "round_id": ids["round"],
             "clause_id": clause, "comment_id": ids["quoted"], "root_id": ids["quoted"], "a": ids["v1"], "b": ids["v2"],
-            "draft_id": draft_id, "key": key, "user_id": world.member.id}
+            "draft_id": draft_id, "key": key, "user_id": world.member.id, "review_id": review_id}
 
 
 def _fuzz(operation, mode, headers, real_ids, statuses: set):
@@ -85,8 +89,8 @@ def _fuzz_or_failure(operation, mode, headers, real_ids, statuses: set) -> str |
 
 
 # The API's write operations (comments, documents and versions, imports, rounds, working drafts and their
-# editors, saved searches, witness reports): a new one must be counted here, so that it is known to be fuzzed.
-WRITE_OPERATIONS = 28
+# editors, saved searches, witness reports, reviewed Word copies): a new one must be counted here, so that it is known to be fuzzed.
+WRITE_OPERATIONS = 30
 # Deleting the real clause or discarding the draft ends them for the other operations: these run last.
 ENDS_OBJECTS = {"DELETE /working-drafts/{draft_id}/clauses/{key}", "DELETE /working-drafts/{draft_id}"}
 # The real comment is not an amendment applied in the draft ("no such application" is its 404); merging the

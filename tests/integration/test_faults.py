@@ -84,6 +84,7 @@ CASE_SERVICES = {
     "reattach_orphan": ("reanchor.reattach_orphan",),
     "close_orphan": ("reanchor.close_orphan",),
     "post_comment": ("comments.post_comment",),
+    "confirm_word_review": ("reviews.confirm.confirm_review", "comments.post_comment"),
     "edit_comment": ("comments.edit_comment",),
     "delete_comment": ("comments.delete_comment",),
     "hide_comment": ("moderation.set_hidden",),
@@ -221,6 +222,7 @@ def _setup(app, world):
                                      email="ada@example.org").id
         ids.to_adopt_document = db.session.get(Version, ids.to_adopt).document_id
         ids.drafts = _drafts(chair, member, version, _first_clause)
+        ids.word_review = _word_review(member, clause)
         db.session.commit()
     ids.orphans = _orphans(app, world, make)
     return ids
@@ -245,6 +247,19 @@ def _drafts(chair, member, version, first_clause):
     db.session.add(DocumentEditor(document_id=with_editor.id, user_id=member.id))
     return SimpleNamespace(to_open=to_open, to_discard=to_discard, to_publish=draft.id,
                            with_editor=with_editor.id, member=member.id)
+
+
+def _word_review(member, clause) -> int:
+    """A reviewed Word file waiting for its uploader to confirm: two comments, so one can fail after the other."""
+    from deliberation.models import WordReview
+
+    items = [{"n": n, "kind": "comment", "clause_id": clause.id, "exact": None, "text": f"From Word {n}",
+              "word_author": "Desk officer", "anchor_status": "exact"} for n in (1, 2)]
+    review = WordReview(version_id=clause.version_id, uploader_id=member.id, filename="reviewed.docx", items=items,
+                        status="pending", comment_ids=[])
+    db.session.add(review)
+    db.session.flush()
+    return review.id
 
 
 def _orphans(app, world, make):
@@ -299,6 +314,7 @@ def _cases(app, world):
          {"clause_id": str(target_clause)}),
         ("close_orphan", world.chair, "POST", f"/documents/{orphans_document}/orphans/{to_close}/close", {}),
         ("post_comment", world.member, "POST", f"/api/v1/clauses/{ids.clause}/comments", {"body": "Halfway"}),
+        ("confirm_word_review", world.member, "POST", f"/api/v1/reviews/{ids.word_review}/confirm", {}),
         ("edit_comment", world.member, "PATCH", comment["edit"], {"body": "Edited halfway"}),
         ("delete_comment", world.member, "DELETE", comment["delete"], {}),
         ("hide_comment", world.chair, "POST", f"{comment['hide']}/hide", {"reason": "Off topic"}),

@@ -154,7 +154,7 @@ def test_adding_the_comment_type_keeps_every_comment_unset_and_the_search_trigge
     """0009 adds the type of comment to a populated database: every comment keeps its text and reads as
     unset, and the search index still follows comments (no table rebuild)."""
     from flask_migrate import stamp
-    from sqlalchemy import select, text
+    from sqlalchemy import select
 
     from deliberation.models import Comment, User
     from deliberation.services.comments import post_comment
@@ -172,7 +172,7 @@ def test_adding_the_comment_type_keeps_every_comment_unset_and_the_search_trigge
         before = {c.id: c.body_source for c in db.session.scalars(select(Comment))}
         db.session.commit()
         assert len(before) > 3
-        triggers = set(db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+        triggers = _trigger_names()
         db.session.commit()
         stamp()
         downgrade(revision="0008")
@@ -181,6 +181,47 @@ def test_adding_the_comment_type_keeps_every_comment_unset_and_the_search_trigge
         after = db.session.execute(select(Comment.id, Comment.body_source, Comment.comment_type)).all()
         assert {row.id: row.body_source for row in after} == before
         assert {row.comment_type for row in after} == {None}
-        assert set(db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()) \
-            == triggers
+        assert _trigger_names() == triggers
         db.session.commit()
+
+
+def test_word_reviews_migration_upgrades_a_populated_database(app, world):
+    """0010 adds word_reviews beside existing comments and versions: down to 0009 and up again keeps them."""
+    from flask_migrate import stamp
+    from sqlalchemy import func, select
+
+    from deliberation.models import Comment, User, Version, WordReview
+    from deliberation.services.comments import post_comment
+
+    from .version_helpers import clauses_of
+
+    with app.app_context():
+        member = db.session.get(User, world.member.id)
+        post_comment(member, clauses_of(world.document.current_version_id)[0], body="Before the reviews table")
+        db.session.commit()
+        counts = (db.session.scalar(select(func.count()).select_from(Comment)),
+                  db.session.scalar(select(func.count()).select_from(Version)))
+        db.session.commit()
+        stamp()
+        downgrade(revision="0009")
+        assert "word_reviews" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert "word_reviews" in inspect(db.engine).get_table_names()
+        assert (db.session.scalar(select(func.count()).select_from(Comment)),
+                db.session.scalar(select(func.count()).select_from(Version))) == counts
+        db.session.commit()
+        db.session.add(WordReview(version_id=world.document.current_version_id, uploader_id=member.id,
+                                  filename="r.docx", items=[{"n": 1}], status="pending", comment_ids=[]))
+        db.session.commit()
+        assert db.session.scalar(select(WordReview.items)) == [{"n": 1}]
+
+
+def _trigger_names() -> set[str]:
+    """The database's own triggers (the search index's on SQLite), on either engine."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return set(db.session.execute(text(query)).scalars())

@@ -115,6 +115,11 @@ def test_a_download_with_comments_saved_again_by_libreoffice_finds_every_comment
     items = response.get_json()["items"]
     assert all(item["kind"] == "comment" and item["anchor_status"] == "exact" for item in items), items
     assert sorted((item["clause_id"], item["exact"] or "") for item in items) == expected
+    # They are the platform's own comments coming back: said so, and the page leaves them unticked.
+    assert all(item["reason"].startswith("Already on the platform") for item in items), items
+    with app.app_context():
+        stored = db.session.get(WordReview, response.get_json()["id"]).items
+    assert all(item["already_posted"] for item in stored)
 
 
 # --- bad input: refused, nothing posted ----------------------------------------------------------------
@@ -377,7 +382,7 @@ def test_the_pages_upload_preview_and_confirm(app, client, world, libreoffice_do
     with count_queries(app) as counter:
         html = client.get(preview_url).get_data(as_text=True)
     assert counter.count <= 12  # the same whatever the number of items
-    assert "Which impact: on rights?" in html and "<del>should</del> <ins>must</ins>" in html
+    assert "Which impact: on rights?" in html and "deleted: </span>should</del><ins>" in html and "inserted: </span>and protect </ins>human" in html
     assert "Word author: Ben Desk" in html and "approximate" in html
     review_id = int(preview_url.rstrip("/").rsplit("/", 1)[1])
     with app.app_context():
@@ -392,3 +397,35 @@ def test_the_pages_upload_preview_and_confirm(app, client, world, libreoffice_do
     other = app.test_client()
     sign_in(other, world.members["government"][0])
     assert other.get(preview_url).status_code == 404
+
+
+def test_word_text_and_author_names_are_text_not_markup(app, client, world):
+    from ..conftest import sign_in
+
+    document = docx.Document()
+    for text in SAMPLE_TEXTS:
+        document.add_paragraph(text)
+    document.add_comment(document.paragraphs[1].runs, text="<script>alert(1)</script> **bold**",
+                         author="<img src=x onerror=alert(1)> [click](javascript:alert(1))")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    sign_in(client, world.member)
+    headers = api_token(app, world.member)
+    preview = _upload(client, world.document.current_version_id, buffer.getvalue(), headers).get_json()
+    html = client.get(f"/reviews/{preview['id']}").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html and "&lt;script&gt;" in html
+    ids = _confirm(client, preview["id"], headers).get_json()["comment_ids"]
+    with app.app_context():
+        comment = db.session.get(Comment, ids[0])
+        assert "<script" not in comment.body_html and "<img" not in comment.body_html
+        assert "href" not in comment.body_html
+        assert "[click](javascript:alert(1))" in comment.body_html  # the name as typed, as text
+
+
+def test_a_multipart_part_without_a_name_is_a_clean_answer_not_a_500(app, client, world):
+    """Found by the API fuzzer on this upload: werkzeug gives a part with no name the key None."""
+    headers = api_token(app, world.member)
+    body = b"--bnd\r\nContent-Disposition: form-data\r\n\r\nx\r\n--bnd--\r\n"
+    response = client.post(f"/api/v1/versions/{world.document.current_version_id}/reviews", headers=headers,
+                           data=body, content_type="multipart/form-data; boundary=bnd")
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "file"

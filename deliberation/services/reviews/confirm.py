@@ -3,6 +3,8 @@
 author where that is someone else. All or nothing: one refused item refuses the whole confirmation."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -16,9 +18,13 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..record import append_event
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~!])")
+
+
 def _note(item: dict, author: User) -> str:
-    word_author = (item.get("word_author") or "").strip()
-    differs = word_author and word_author.casefold() != (author.name or "").strip().casefold()
+    raw = " ".join((item.get("word_author") or "").split())
+    differs = raw and raw.casefold() != (author.name or "").strip().casefold()
+    word_author = _MARKDOWN.sub(r"\\\1", raw)  # a name, not Markdown: "[x](y)" stays as typed
     if item["kind"] == "amendment":
         return (gettext("Tracked changes from a reviewed Word file; Word author: %(name)s", name=word_author)
                 if differs else gettext("Tracked changes from a reviewed Word file"))
@@ -52,8 +58,8 @@ def _placements(review: WordReview, place: dict) -> dict[int, Clause]:
         n = int(key) if isinstance(key, str) and key.isdigit() else key
         if n not in numbers:
             raise Invalid("Item %(n)s is not in this review.", field="place", n=str(key))
-        clause = db.session.get(Clause, clause_id) if isinstance(clause_id, int) and not isinstance(clause_id, bool) \
-            else None
+        valid = isinstance(clause_id, int) and not isinstance(clause_id, bool) and 0 < clause_id < 2**31
+        clause = db.session.get(Clause, clause_id) if valid else None
         if clause is None or clause.version_id != review.version_id:
             raise Invalid("Choose a clause of this version for item %(n)s.", field="place", n=str(key))
         out[n] = clause

@@ -55,6 +55,7 @@ class Item:
     anchor_status: str = "unplaced"
     score: float | None = None
     reason: str | None = None
+    already_posted: bool = False
 
 
 def find_clauses(clauses: list, text: str) -> tuple[list[Region], int]:

@@ -17,6 +17,7 @@ from .reading import read_reviewed
 MAX_ITEMS = 500
 OUTSIDE = N_("In a header, footer, footnote or endnote: not imported.")
 NO_PLACE = N_("A new paragraph: choose the clause it belongs to.")
+ALREADY = N_("Already on the platform: this comment is in the file as it was downloaded. Left unticked.")
 # How many other versions the "looks like" check reads at most.
 LOOKALIKE_VERSIONS = 20
 
@@ -59,13 +60,35 @@ def _refuse_other_document(actor, version: Version, text: str) -> None:
                   title=other.document.title, label=other.label)
 
 
+def _mark_already_posted(version: Version, items: list[Item]) -> None:
+    """A copy downloaded with its comments carries the platform's own comments back: say so (one query)."""
+    from ...models import Comment
+    from ...word.comments import plain_text
+
+    rows = db.session.execute(select(Comment.clause_id, Comment.quote_exact, Comment.body_html)
+                              .where(Comment.version_id == version.id, Comment.status == "visible"))
+    known = set()
+    for clause_id, quote, body_html in rows:
+        lines = plain_text(body_html)
+        if lines:
+            known.add((clause_id, quote or None, " ".join(lines[0].split())))
+    for item in items:
+        if item.kind != "comment" or item.clause_id is None:
+            continue
+        paragraphs = {" ".join(p.split()) for p in item.text.split("\n\n")}
+        for paragraph in paragraphs:
+            if (item.clause_id, item.exact or None, paragraph) in known:
+                item.already_posted, item.reason = True, ALREADY
+                break
+
+
 def _item_json(n: int, item: Item) -> dict:
     return {"n": n, "kind": item.kind, "clause_id": item.clause_id, "clause_label": item.clause_label,
             "exact": item.exact, "prefix": item.prefix, "suffix": item.suffix,
             "start": item.quote_start, "end": item.quote_end, "text": item.text[:MAX_BODY_CHARS - 400],
             "replacement_text": item.replacement_text, "word_author": item.author[:200],
             "anchor_status": item.anchor_status, "score": item.score, "reason": item.reason,
-            "new_paragraph": item.new_paragraph}
+            "new_paragraph": item.new_paragraph, "already_posted": item.already_posted}
 
 
 def review_author(actor, version: Version, on_behalf_of) -> User | None:
@@ -74,7 +97,8 @@ def review_author(actor, version: Version, on_behalf_of) -> User | None:
         return None
     if not can(actor, Permission.MODERATE, version):
         raise Forbidden("Only a chair can upload a reviewed copy on behalf of a member.")
-    member = db.session.get(User, on_behalf_of) if isinstance(on_behalf_of, int) else None
+    valid = isinstance(on_behalf_of, int) and 0 < on_behalf_of < 2**31
+    member = db.session.get(User, on_behalf_of) if valid else None
     if member is None or not can(member, Permission.COMMENT, version):
         raise Invalid("Choose a member who may comment on this version.", field="on_behalf_of")
     return member
@@ -110,6 +134,7 @@ def create_review(actor, version: Version, filename: str, data: bytes, on_behalf
             item.reason = NO_PLACE
         else:
             place(item, regions, reviewed.text)
+    _mark_already_posted(version, items)
     items.sort(key=lambda i: (i.start is None, i.start or 0, i.end or 0))
     review = WordReview(version_id=version.id, uploader_id=actor.id,
                         on_behalf_of_id=member.id if member else None, filename=(filename or "review.docx")[:255],

@@ -21,7 +21,7 @@ from ...importer.clauses import DraftImportError
 from ...importer.docx import NOT_A_DOCUMENT, _check_package
 from ...importer.upload import _extension
 from ...importer.clauses import MAX_UPLOAD_BYTES
-from ..errors import TooLarge
+from ..errors import Invalid, TooLarge
 
 _W_P, _W_T, _W_DEL_TEXT, _W_TAB, _W_BR, _W_CR = (qn(t) for t in (
     "w:p", "w:t", "w:delText", "w:tab", "w:br", "w:cr"))
@@ -66,12 +66,12 @@ class ReviewedText:
 def check_upload(filename: str, data: bytes) -> None:
     """The importer's checks on an uploaded file, for a .docx only."""
     if _extension(filename) != ".docx":
-        raise DraftImportError("Upload the reviewed copy as a Word document (.docx).", field="file")
+        raise Invalid("Upload the reviewed copy as a Word document (.docx).", field="file")
     if len(data) > MAX_UPLOAD_BYTES:
         raise TooLarge("The file is larger than the %(limit)s MB limit.", field="file",
                        limit=MAX_UPLOAD_BYTES // (1024 * 1024))
     if not data:
-        raise DraftImportError("The file is empty.", field="file")
+        raise Invalid("The file is empty.", field="file")
     _check_package(data)
 
 
