@@ -75,6 +75,13 @@ class ReportRow:
     thread_resolved: bool = False          # whether the comment's thread is resolved
 
 
+def _readable(reader: ListReader):
+    """The comments whose words and author a member or a member of the public may read."""
+    if reader.user_id is None:
+        return Comment.status == "visible"
+    return or_(Comment.status == "visible", and_(Comment.status == "hidden", Comment.author_id == reader.user_id))
+
+
 def _filtered(document: Document, filters: ReportFilters, reader: ListReader):
     query = (select(Comment, Clause, Version.number).join(Clause, Clause.id == Comment.clause_id)
              .join(Version, Version.id == Comment.version_id).where(Comment.document_id == document.id))
@@ -100,15 +107,16 @@ def _filtered(document: Document, filters: ReportFilters, reader: ListReader):
         query = query.where(Comment.author_id.in_(select(User.id).where(User.deleted_at.is_(None), named)))
     if filters.text:
         pattern = _like(filters.text)
-        words = or_(func.lower(Comment.body_source).like(pattern, escape="\\"),
-                    func.lower(func.coalesce(Comment.quote_exact, "")).like(pattern, escape="\\"),
-                    func.lower(func.coalesce(Comment.replacement_text, "")).like(pattern, escape="\\"))
-        readable = Comment.status == "visible"
-        if reader.can_moderate:
-            readable = Comment.status != "deleted"
-        elif reader.user_id is not None:
-            readable = or_(readable, and_(Comment.status == "hidden", Comment.author_id == reader.user_id))
-        query = query.where(readable, words)
+        query = query.where(or_(func.lower(Comment.body_source).like(pattern, escape="\\"),
+                                func.lower(func.coalesce(Comment.quote_exact, "")).like(pattern, escape="\\"),
+                                func.lower(func.coalesce(Comment.replacement_text, "")).like(pattern, escape="\\")))
+    if reader.can_moderate:
+        if filters.text:  # a deleted comment's words are gone from every page
+            query = query.where(Comment.status != "deleted")
+    elif filters.text or filters.author or filters.kind or filters.stakeholder_group_id:
+        # What a comment says and who wrote it count only where the reader may read them (a hidden
+        # comment shows neither its words nor its author to other members), so no filter can probe them.
+        query = query.where(_readable(reader))
     return query
 
 

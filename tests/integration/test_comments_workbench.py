@@ -129,6 +129,10 @@ def test_members_read_the_list_without_the_controls_and_without_hidden_words(app
     assert "Alpha tariff" in page and "Beta tariff" not in page and "Comment hidden by a chair." in page
     assert "comment_ids" not in page and "Apply to the selected comments" not in page
     assert "Beta tariff" not in client.get(url + "?q=beta").data.decode()
+    # Nor who wrote it: the hidden comment shows no author, and filtering by its author finds nothing.
+    gov = world.members["government"][0]
+    assert gov.name not in page
+    assert "Comment hidden by a chair." not in client.get(url + f"?author={gov.name}").data.decode()
     token = csrf_token(client, url)
     assert client.post(f"{url}/moderate", data={"csrf_token": token, "comment_ids": ids[:1], "action": "hide",
                                                   "rationale": "x"}).status_code == 403
