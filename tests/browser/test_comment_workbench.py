@@ -60,10 +60,22 @@ def test_a_chair_disposes_of_three_comments_in_one_step_and_a_member_reads_the_l
     assert widest <= 390, widest  # nothing cut off on a phone
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
     screenshot(phone, "workbench-390")
+    # One comment from its own row, by keyboard: open "Dispose, hide or resolve", hide it with a reason.
+    row = phone.locator(".report-item").nth(2)  # User of the government group's remark
+    row.locator("summary").focus()
+    phone.keyboard.press("Enter")
+    row.locator("textarea[name=rationale]").fill("Duplicate of an earlier remark.")
+    screenshot(phone, "workbench-row-390")
+    row.get_by_role("button", name="Hide").click()
+    phone.wait_for_load_state()
+    assert phone.locator(".report-item").nth(2).locator(".comment__hidden-note").inner_text().endswith(
+        "Duplicate of an earlier remark.")
 
     member = new_page(world.member, width=1366, height=900)
     response = member.goto(url)
     assert response.status == 200  # was 403
     assert member.locator(".report-item").count() == 5
+    hidden = member.locator(".report-item").nth(2).inner_text()  # someone else's, hidden: no words, no author
+    assert "Comment hidden by a chair." in hidden and "Tariff remark number 2" not in hidden
     assert member.locator("input[name=comment_ids]").count() == 0 and member.locator("#workbench").count() == 0
     screenshot(member, "workbench-member-1366")
