@@ -53,6 +53,21 @@ def may_read_comments(user, version: Version) -> bool:
     return version.document.working_group.public_comments
 
 
+def may_read_document_comments(user, document) -> bool:
+    """Whether the user may read the all-comments list of a document (what they may read of it)."""
+    if not can(user, Permission.VIEW_DOCUMENT, document):
+        return False
+    return can(user, Permission.VIEW_MEMBERS, document) or document.working_group.public_comments
+
+
+def ensure_may_read_document_comments(user, document) -> None:
+    if may_read_document_comments(user, document):
+        return
+    if not getattr(user, "is_authenticated", False):
+        raise Unauthorized("Sign in to read the comments.")
+    raise Forbidden("Only the working group's participants may read these comments.")
+
+
 def viewer_for(user, version: Version) -> Viewer:
     signed_in = getattr(user, "is_authenticated", False)
     is_member = can(user, Permission.COMMENT, version)

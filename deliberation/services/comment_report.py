@@ -1,18 +1,24 @@
-"""The chairs' view of every comment of a document in time order: filters, pages, disposition report.
+"""Every comment of a document in time order: filters, pages, disposition report (the chairs'
+workbench, and the members' reading list).
 
 Two queries a page (the count and the rows, with author, stakeholder group, clause and version joined),
 plus one for the clause filter's choices, whatever the number of comments.
+
+Who reads what (services.comment_access): anyone who may read the document's comments reads the list;
+unpublished draft versions are listed to the chairs only; the text filter matches a hidden comment's
+words only for those who may read them (the chairs and its author), so it cannot be used to probe them.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..numbers import whole_number
 from ..extensions import db
-from ..models import COMMENT_KINDS, COMMENT_TYPES, DISPOSITIONS, Clause, Comment, Document, Version
+from ..models import COMMENT_KINDS, COMMENT_TYPES, DISPOSITIONS, Clause, Comment, Document, User, Version
 
 PAGE_SIZE = 50
+STATUSES = ("visible", "hidden", "deleted")
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,9 @@ class ReportFilters:
     stakeholder_group_id: int | None = None
     disposition: str | None = None  # a disposition, or "none" for comments without one
     unresolved: bool = False
+    status: str | None = None  # visible | hidden | deleted
+    author: str | None = None  # part of the author's name
+    text: str | None = None    # words of the comment, its quote or its proposed text
 
     @classmethod
     def from_args(cls, args) -> "ReportFilters":
@@ -35,7 +44,29 @@ class ReportFilters:
                    comment_type=comment_type if comment_type in (*COMMENT_TYPES, "none") else None,
                    stakeholder_group_id=whole_number(stakeholder),
                    disposition=disposition if disposition in (*DISPOSITIONS, "none") else None,
-                   unresolved=args.get("unresolved") in ("1", "on", "true"))
+                   unresolved=args.get("unresolved") in ("1", "on", "true"),
+                   status=args.get("status") if args.get("status") in STATUSES else None,
+                   author=(args.get("author") or "").strip()[:200] or None,
+                   text=(args.get("q") or "").strip()[:200] or None)
+
+    def as_args(self) -> dict:
+        """The query-string arguments that give these filters back (to return to the same list)."""
+        args = {"clause": self.clause_key, "kind": self.kind, "stakeholder_group": self.stakeholder_group_id,
+                "disposition": self.disposition, "unresolved": "1" if self.unresolved else None,
+                "type": self.comment_type, "status": self.status, "author": self.author, "q": self.text}
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass(frozen=True)
+class ListReader:
+    """Who reads the list: the chairs see drafts and hidden words; others what they may read."""
+    user_id: int | None
+    can_moderate: bool
+
+
+def _like(words: str) -> str:
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 @dataclass(frozen=True)
@@ -44,11 +75,21 @@ class ReportRow:
     clause: Clause
     version_number: int
     applied_in_version: int | None = None  # an amendment a published working draft applied
+    thread_resolved: bool = False          # whether the comment's thread is resolved
 
 
-def _filtered(document: Document, filters: ReportFilters):
+def _readable(reader: ListReader):
+    """The comments whose words and author a member or a member of the public may read."""
+    if reader.user_id is None:
+        return Comment.status == "visible"
+    return or_(Comment.status == "visible", and_(Comment.status == "hidden", Comment.author_id == reader.user_id))
+
+
+def _filtered(document: Document, filters: ReportFilters, reader: ListReader):
     query = (select(Comment, Clause, Version.number).join(Clause, Clause.id == Comment.clause_id)
              .join(Version, Version.id == Comment.version_id).where(Comment.document_id == document.id))
+    if not reader.can_moderate:
+        query = query.where(Version.status != "draft")
     if filters.clause_key:
         query = query.where(Clause.key == filters.clause_key)
     if filters.kind:
@@ -66,16 +107,36 @@ def _filtered(document: Document, filters: ReportFilters):
     if filters.unresolved:
         root = aliased(Comment)
         query = query.join(root, root.id == Comment.root_id).where(root.resolved_at.is_(None))
+    if filters.status:
+        query = query.where(Comment.status == filters.status)
+    if filters.author:
+        named = func.lower(User.name).like(_like(filters.author), escape="\\")
+        query = query.where(Comment.author_id.in_(select(User.id).where(User.deleted_at.is_(None), named)))
+    if filters.text:
+        pattern = _like(filters.text)
+        query = query.where(or_(func.lower(Comment.body_source).like(pattern, escape="\\"),
+                                func.lower(func.coalesce(Comment.quote_exact, "")).like(pattern, escape="\\"),
+                                func.lower(func.coalesce(Comment.replacement_text, "")).like(pattern, escape="\\")))
+    if reader.can_moderate:
+        if filters.text:  # a deleted comment's words are gone from every page
+            query = query.where(Comment.status != "deleted")
+    elif filters.text or filters.author or filters.kind or filters.comment_type or filters.stakeholder_group_id:
+        # What a comment says and who wrote it count only where the reader may read them (a hidden
+        # comment shows neither its words nor its author to other members), so no filter can probe them.
+        query = query.where(_readable(reader))
     return query
 
 
-def document_comments(document: Document, filters: ReportFilters, page: int = 1) -> tuple[list[ReportRow], int]:
-    """One page of the document's comments, oldest first, and how many match the filters."""
-    query = _filtered(document, filters)
+def document_comments(document: Document, filters: ReportFilters, page: int = 1,
+                      reader: ListReader = ListReader(None, True)) -> tuple[list[ReportRow], int]:
+    """One page of the document's comments the reader may list, oldest first, and how many match."""
+    query = _filtered(document, filters, reader)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    applied = aliased(Version)
+    applied, thread = aliased(Version), aliased(Comment)
     rows = db.session.execute(
-        query.add_columns(applied.number).outerjoin(applied, applied.id == Comment.applied_in_version_id)
+        query.add_columns(applied.number, thread.resolved_at.is_not(None))
+        .outerjoin(applied, applied.id == Comment.applied_in_version_id)
+        .outerjoin(thread, thread.id == Comment.root_id)
         .options(joinedload(Comment.author), joinedload(Comment.stakeholder_group))
         .order_by(Comment.created_at, Comment.id).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return [ReportRow(*row) for row in rows], total

@@ -73,3 +73,22 @@ class TypeForm(Form):
 
 class ResolveForm(Form):
     resolved = HiddenField(default="1")
+
+
+class BulkModerationForm(Form):
+    """The workbench's action on the selected comments (or on one, from its row)."""
+    action = SelectField(_l("Action"), choices=[
+        ("disposition", _l("Record a disposition")), ("hide", _l("Hide")), ("unhide", _l("Show again")),
+        ("resolve", _l("Resolve the threads")), ("reopen", _l("Reopen the threads"))], validate_choice=False)
+    disposition = SelectField(_l("Disposition"), choices=[(key, _l(label)) for key, label in DISPOSITIONS.items()],
+                              validate_choice=False)
+    rationale = TextAreaField(_l("Rationale, or reason for hiding"))
+    back = HiddenField()
+
+    def comment_ids(self) -> list[int]:
+        from flask import request
+
+        ids = [whole_number(value) for value in request.form.getlist("comment_ids")]
+        if any(i is None for i in ids):
+            raise Invalid("That is not a valid reference.", field="comment_ids")
+        return ids

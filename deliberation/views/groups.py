@@ -82,7 +82,7 @@ def rename_stakeholder(slug: str):
 
 def _invite_form(group) -> InviteForm:
     form = InviteForm()
-    form.stakeholder.choices = [("", "— none (observers) —")] + [(s.key, s.name) for s in group.stakeholder_groups]
+    form.stakeholder.choices = [("", _("— none (observers) —"))] + [(s.key, s.name) for s in group.stakeholder_groups]
     return form
 
 

@@ -18,6 +18,11 @@ bp = Blueprint("record", __name__)
 LABELS = {"designations": DESIGNATIONS, "dispositions": DISPOSITIONS, "comment_kinds": COMMENT_KINDS}
 
 
+def _labels() -> dict:
+    """The record's labels in the reader's language (the models keep them English, marked with N_)."""
+    return {name: translated(labels) for name, labels in LABELS.items()}
+
+
 @bp.app_context_processor
 def rule_words() -> dict:
     """A round's rule and threshold as they read inside a sentence, in the reader's language."""
@@ -28,7 +33,7 @@ def rule_words() -> dict:
 def show(document_id: int):
     document = load_document(document_id)
     return render_template("record/show.html", document=document, data=record.document_record(current_user, document),
-                           witnesses=witness_statuses(), record_key=signing_key().verifier_key, **LABELS)
+                           witnesses=witness_statuses(), record_key=signing_key().verifier_key, **_labels())
 
 
 @bp.get("/documents/<int:document_id>/record/print")
@@ -38,7 +43,7 @@ def printable(document_id: int):
     lines = {clause.id: number_lines(clause.text, clause.first_line + (1 if clause.heading else 0))
              for clause in printed.clauses}
     return render_template("record/print.html", document=document, printed=printed, data=printed.record, lines=lines,
-                           **LABELS)
+                           **_labels())
 
 
 @bp.get("/documents/<int:document_id>/record.atom")

@@ -69,7 +69,7 @@ def _pages(world):
                   f"/documents/{doc}/compare?from=1&to=1", f"/documents/{doc}/rounds"],
         "member": [f"/documents/{doc}/versions/1/clauses/{world.clause_key}", "/notifications",
                    f"/documents/{doc}/versions/1/clauses/{world.clause_key}/threads/{world.thread_root}",
-                   f"/rounds/{world.round_id}/ballot"],
+                   f"/rounds/{world.round_id}/ballot", f"/documents/{doc}/comments"],
         "admin": ["/admin", "/admin/groups/new"],
     }
 

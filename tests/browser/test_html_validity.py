@@ -67,9 +67,10 @@ def _pages(app, world) -> dict[str, list[str]]:
     thread = f"{doc}/versions/1/clauses/{key}/threads/{ids['quoted']}"
     public = ["/", "/sign-in", group, f"{doc}/versions/1", f"{doc}/versions/3", f"{doc}/versions/1/clauses/{key}",
               thread, f"{doc}/compare?from=1&to=2", f"{doc}/record", f"{doc}/record/print", f"{doc}/rounds",
-              f"{doc}/objections", f"/rounds/{ids['round']}", f"/rounds/{closed_round}",
+              f"{doc}/objections", f"{doc}/comments", f"/rounds/{ids['round']}", f"/rounds/{closed_round}",
               f"/rounds/{closed_round}/positions", f"{doc}/versions/3/support", "/no/such/page"]
     member = ["/", "/account", "/notifications", group, f"{doc}/versions/1", f"{doc}/versions/1/clauses/{key}", thread,
+              f"{doc}/comments?q=a",
               f"/rounds/{ids['round']}", f"/rounds/{ids['round']}/ballot", f"{doc}/versions/3/reviews/new",
               f"/reviews/{ids['review']}"]
     chair = [group, f"{group}/members", f"{group}/settings", f"{group}/import", f"{doc}/settings",

@@ -112,7 +112,7 @@ def test_the_chairs_list_of_all_comments(app, world):
     assert shown("?kind=nonsense&stakeholder_group=x") == shown()  # unknown filters are ignored
     member = app.test_client()
     sign_in(member, world.member)
-    assert member.get(url).status_code == 403
+    assert member.get(url).status_code == 200  # participants read the list too (issue 15, item 4)
 
 
 def test_the_chairs_list_is_paginated(app, world):
