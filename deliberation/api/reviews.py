@@ -10,7 +10,7 @@ from ..services.errors import Invalid, NotFound
 from ..services.reviews.confirm import confirm_review
 from ..services.reviews.preview import MAX_ITEMS, create_review
 from . import bp
-from .helpers import field, json_body, load
+from .helpers import field, load
 from .openapi import INT, NULLABLE_INT, NULLABLE_STR, STR, describe, errors, id_param, json_response, obj, ref
 
 PUBLIC_FIELDS = ("n", "kind", "clause_id", "exact", "text", "replacement_text", "word_author", "anchor_status",

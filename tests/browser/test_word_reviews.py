@@ -3,7 +3,7 @@ comments and tracked changes, checks the preview (each item's clause, words, ame
 drops one comment and posts the rest, and finds the comments and the amendments in place on the version.
 Screenshots at 1366px and 390px go to tests/artifacts/screenshots/ (word-review-*)."""
 from ..word_fixtures import libreoffice_docx  # noqa: F401  (a fixture)
-from .conftest import SCREENSHOTS, screenshot
+from .conftest import screenshot
 from .test_accessibility import axe_violations
 
 WIDE = {"width": 1366, "height": 900}

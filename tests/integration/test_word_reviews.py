@@ -4,20 +4,15 @@ without posting anything, and posted on confirmation; a .docx downloaded with co
 LibreOffice finds every comment again on the same words. And the bad input: each refused, nothing posted."""
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from pathlib import Path
 
 import docx
-import pytest
 from sqlalchemy import func, select
 
 from deliberation.extensions import db
 from deliberation.models import Clause, Comment, RecordEvent, WordReview
 
-from ..word_fixtures import _missing, libreoffice_docx  # noqa: F401  (a fixture)
+from ..word_fixtures import libreoffice_docx  # noqa: F401  (a fixture)
 from .version_helpers import add_comment, api_token, clause_numbered
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -85,15 +85,14 @@ def find_clauses(clauses: list, text: str) -> tuple[list[Region], int]:
         if anchor.selector is not None:
             found[index] = Region(clause, before + anchor.selector.start, before + anchor.selector.start,
                                   before + anchor.selector.end, False)
-    regions = [found[i] for i in sorted(found)]
-    _add_headings(clauses, found, text)
-    _add_heading_only(clauses, found, text, regions)
+    _add_headings(found, text)
+    _add_heading_only(clauses, found, text)
     return sorted(found.values(), key=lambda r: r.start), len(with_text)
 
 
-def _add_headings(clauses: list, found: dict[int, Region], text: str) -> None:
+def _add_headings(found: dict[int, Region], text: str) -> None:
     """Extend each found clause back over its heading line, when the heading is just before its text."""
-    for index, region in found.items():
+    for region in found.values():
         heading = heading_text(region.clause)
         if not heading:
             continue
@@ -102,7 +101,7 @@ def _add_headings(clauses: list, found: dict[int, Region], text: str) -> None:
             region.start = at
 
 
-def _add_heading_only(clauses: list, found: dict[int, Region], text: str, regions: list[Region]) -> None:
+def _add_heading_only(clauses: list, found: dict[int, Region], text: str) -> None:
     """A clause with a heading and no text: its heading line, between its found neighbours."""
     for index, clause in enumerate(clauses):
         if index in found or clause.text.strip():
