@@ -89,6 +89,7 @@ CASE_SERVICES = {
     "delete_comment": ("comments.delete_comment",),
     "hide_comment": ("moderation.set_hidden",),
     "disposition": ("moderation.set_disposition",),
+    "comment_type": ("moderation.set_comment_type",),
     "resolve_thread": ("moderation.set_resolved",),
     "open_round": ("rounds.open_round",),
     "take_position": ("positions.take_position",),
@@ -197,7 +198,7 @@ def _setup(app, world):
             clause=_first_clause(world.document.current_version_id).id)
         clause = db.session.get(Clause, ids.clause)
         ids.comments = {kind: post_comment(member, clause, body=f"To {kind}").id
-                        for kind in ("edit", "delete", "hide", "dispose", "resolve")}
+                        for kind in ("edit", "delete", "hide", "dispose", "resolve", "type")}
         published = version("To publish")
         post_comment(member, _first_clause(published.id), body="Carried to the next version")
         ids.published_document = published.document_id
@@ -320,6 +321,7 @@ def _cases(app, world):
         ("hide_comment", world.chair, "POST", f"{comment['hide']}/hide", {"reason": "Off topic"}),
         ("disposition", world.chair, "POST", f"{comment['dispose']}/disposition",
          {"disposition": "noted", "rationale": "Kept in mind."}),
+        ("comment_type", world.chair, "POST", f"{comment['type']}/type", {"type": "editorial"}),
         ("resolve_thread", world.chair, "POST", f"{comment['resolve']}/resolve", {"resolved": True}),
         ("open_round", world.chair, "POST", f"/api/v1/versions/{world.document.current_version_id}/rounds",
          {"scope": "document"}),
