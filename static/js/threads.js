@@ -68,11 +68,32 @@
   function openPanel(margin) {
     return loadPanel(margin).then(function (panel) {
       panel.hidden = false;
+      // Beside the whole text a discussion opens over the margin below it (annotations.css): one at a time.
+      if (getComputedStyle(panel).position === "absolute") closeOtherPanels(panel);
       var toggle = margin.querySelector("[data-toggle-threads]");
       if (toggle) toggle.setAttribute("aria-expanded", "true");
       return panel;
     });
   }
+
+  function closeOtherPanels(panel) {
+    document.querySelectorAll("[data-threads-panel]:not([hidden])").forEach(function (other) {
+      if (other === panel) return;
+      other.hidden = true;
+      var toggle = other.closest("[data-margin]").querySelector("[data-toggle-threads]");
+      if (toggle) toggle.setAttribute("aria-expanded", "false");
+    });
+  }
+
+  /* Escape closes an open discussion beside the text and puts the focus back on its toggle. */
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    var panel = event.target.closest && event.target.closest("[data-threads-panel]");
+    if (!panel || panel.hidden || getComputedStyle(panel).position !== "absolute") return;
+    var toggle = panel.closest("[data-margin]").querySelector("[data-toggle-threads]");
+    panel.hidden = true;
+    if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+  });
 
   function openComposer(margin) {
     return openPanel(margin).then(function (panel) {

@@ -141,6 +141,17 @@ def test_an_open_thread_sits_beside_the_text_and_moves_nothing(live_server, new_
     toggle.focus()
     page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-expanded") == "false"
+    # Threads open one at a time beside the text, so that one never hides under another; Escape closes one.
+    later = following.locator("[data-toggle-threads]")
+    later.click()
+    following.locator(".thread-list > li.comment").first.wait_for()
+    toggle.click()
+    clause.locator("[data-threads-panel]").wait_for(state="visible")
+    assert following.locator("[data-threads-panel]").is_hidden() and later.get_attribute("aria-expanded") == "false"
+    clause.locator("[data-threads-panel] summary").first.focus()
+    page.keyboard.press("Escape")
+    assert clause.locator("[data-threads-panel]").is_hidden()
+    assert page.evaluate("document.activeElement.matches('[data-toggle-threads]')"), "focus is lost on Escape"
     assert page.console_errors == []
 
 
