@@ -152,6 +152,12 @@ def test_an_open_thread_sits_beside_the_text_and_moves_nothing(live_server, new_
     page.keyboard.press("Escape")
     assert clause.locator("[data-threads-panel]").is_hidden()
     assert page.evaluate("document.activeElement.matches('[data-toggle-threads]')"), "focus is lost on Escape"
+    # The last clause's discussion reaches below the text: the text's box grows to hold it.
+    last = page.locator(f'.clause[data-clause-id="{data["clauses"][-1]["id"]}"]')
+    last.locator("[data-toggle-threads]").click()
+    last.locator("[data-threads-panel] [data-threads]").wait_for()
+    panel, draft = _page_box(last.locator("[data-threads-panel]")), _page_box(page.locator(".draft"))
+    assert panel["y"] + panel["height"] <= draft["y"] + draft["height"], "the discussion hangs out of the text's box"
     assert page.console_errors == []
 
 
