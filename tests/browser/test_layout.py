@@ -196,7 +196,7 @@ def test_round_sections_open_without_scripts(live_server, new_page):
     page = new_page(None, java_script_enabled=False, **WIDE)
     page.goto(f"/rounds/{data['round_id']}")
     record = page.locator("section.consensus-record")
-    assert not record.locator(".record-item").first.is_visible()
+    assert not record.locator(".record-item").first.is_visible(), "the consensus record does not fold"
     record.locator("summary").first.click()
     assert record.locator(".record-item").first.is_visible()
     item = page.locator("section.tally-item").first
