@@ -68,11 +68,51 @@
   function openPanel(margin) {
     return loadPanel(margin).then(function (panel) {
       panel.hidden = false;
+      // Beside the whole text a discussion opens over the margin below it (annotations.css): one at a time.
+      if (getComputedStyle(panel).position === "absolute") {
+        closeOtherPanels(panel);
+        if (draftFit) draftFit.observe(panel);
+      }
+      fitDraft();
       var toggle = margin.querySelector("[data-toggle-threads]");
       if (toggle) toggle.setAttribute("aria-expanded", "true");
       return panel;
     });
   }
+
+  /* An open discussion beside the text may reach below the last clause: the text's box grows to hold it
+     (space at the end of the text, never between clauses), and shrinks back when it closes. */
+  var draftFit = typeof ResizeObserver === "function" ? new ResizeObserver(function () { fitDraft(); }) : null;
+
+  function fitDraft() {
+    var draft = document.querySelector(".reading-layout--annotated .draft");
+    if (!draft) return;
+    draft.style.minHeight = "";
+    var open = draft.querySelector("[data-threads-panel]:not([hidden])");
+    if (!open || getComputedStyle(open).position !== "absolute") return;
+    var need = open.getBoundingClientRect().bottom - draft.getBoundingClientRect().top + 24;
+    if (need > draft.offsetHeight) draft.style.minHeight = Math.ceil(need) + "px";
+  }
+
+  function closeOtherPanels(panel) {
+    document.querySelectorAll("[data-threads-panel]:not([hidden])").forEach(function (other) {
+      if (other === panel) return;
+      other.hidden = true;
+      var toggle = other.closest("[data-margin]").querySelector("[data-toggle-threads]");
+      if (toggle) toggle.setAttribute("aria-expanded", "false");
+    });
+  }
+
+  /* Escape closes an open discussion beside the text and puts the focus back on its toggle. */
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    var panel = event.target.closest && event.target.closest("[data-threads-panel]");
+    if (!panel || panel.hidden || getComputedStyle(panel).position !== "absolute") return;
+    var toggle = panel.closest("[data-margin]").querySelector("[data-toggle-threads]");
+    panel.hidden = true;
+    if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+    fitDraft();
+  });
 
   function openComposer(margin) {
     return openPanel(margin).then(function (panel) {
@@ -94,6 +134,7 @@
       if (!panel.hidden && panel.querySelector("[data-threads]")) {
         panel.hidden = true;
         toggle.setAttribute("aria-expanded", "false");
+        fitDraft();
       } else {
         openPanel(margin);
       }

@@ -84,13 +84,13 @@ def test_from_draft_to_public_record(live_server, new_page):
     world = live_server.build(lambda make: make.world())
 
     # The chair imports a draft.
-    chair = new_page(world.chair)
+    chair = new_page(world.chair, width=1366, height=768)  # a common laptop: the user guide's images
     document_id = _import_draft(chair, world.group.slug)
     reading = f"/documents/{document_id}/versions/1"
     shot(chair, "reading-wide")
 
     # A member annotates a selection; another member replies; the first sees the reply arrive live.
-    first = new_page(world.members["civil_society"][0])
+    first = new_page(world.members["civil_society"][0], width=1366, height=768)
     first.goto(reading)
     first.wait_for_load_state("networkidle")
     _annotate(first, "refrain from requiring backdoors", "Should this name end-to-end encryption?")
@@ -128,7 +128,7 @@ def test_from_draft_to_public_record(live_server, new_page):
         for i, member in enumerate(members):
             page = first if member.id == world.members["civil_society"][0].id else new_page(member)
             if n < 2 and i == 0:
-                page.set_viewport_size({"width": 1280, "height": 900})
+                page.set_viewport_size({"width": 1366, "height": 900})
                 page.goto(f"/rounds/{round_id}/ballot")
                 page.check(f"input[type=radio][name^=position-][value={choices[sector]}]")
                 if choices[sector] == "endorse_with_reservations":
@@ -154,7 +154,7 @@ def test_from_draft_to_public_record(live_server, new_page):
     shot(chair, "round-closed", full_page=True)
 
     # A signed-out visitor reads the public record.
-    visitor = new_page()
+    visitor = new_page(width=1366, height=768)
     response = visitor.goto(f"/documents/{document_id}/record")
     assert response.status == 200
     assert visitor.locator("main").get_by_text("Consensus").first.is_visible()

@@ -141,6 +141,23 @@ def test_an_open_thread_sits_beside_the_text_and_moves_nothing(live_server, new_
     toggle.focus()
     page.keyboard.press("Enter")
     assert toggle.get_attribute("aria-expanded") == "false"
+    # Threads open one at a time beside the text, so that one never hides under another; Escape closes one.
+    later = following.locator("[data-toggle-threads]")
+    later.click()
+    following.locator(".thread-list > li.comment").first.wait_for()
+    toggle.click()
+    clause.locator("[data-threads-panel]").wait_for(state="visible")
+    assert following.locator("[data-threads-panel]").is_hidden() and later.get_attribute("aria-expanded") == "false"
+    clause.locator("[data-threads-panel] summary").first.focus()
+    page.keyboard.press("Escape")
+    assert clause.locator("[data-threads-panel]").is_hidden()
+    assert page.evaluate("document.activeElement.matches('[data-toggle-threads]')"), "focus is lost on Escape"
+    # The last clause's discussion reaches below the text: the text's box grows to hold it.
+    last = page.locator(f'.clause[data-clause-id="{data["clauses"][-1]["id"]}"]')
+    last.locator("[data-toggle-threads]").click()
+    last.locator("[data-threads-panel] [data-threads]").wait_for()
+    panel, draft = _page_box(last.locator("[data-threads-panel]")), _page_box(page.locator(".draft"))
+    assert panel["y"] + panel["height"] <= draft["y"] + draft["height"], "the discussion hangs out of the text's box"
     assert page.console_errors == []
 
 
@@ -179,7 +196,7 @@ def test_round_sections_open_without_scripts(live_server, new_page):
     page = new_page(None, java_script_enabled=False, **WIDE)
     page.goto(f"/rounds/{data['round_id']}")
     record = page.locator("section.consensus-record")
-    assert not record.locator(".record-item").first.is_visible()
+    assert not record.locator(".record-item").first.is_visible(), "the consensus record does not fold"
     record.locator("summary").first.click()
     assert record.locator(".record-item").first.is_visible()
     item = page.locator("section.tally-item").first
