@@ -91,7 +91,7 @@ def _fuzz_or_failure(operation, mode, headers, real_ids, statuses: set) -> str |
 # The API's write operations (comments, documents and versions, imports, rounds, working drafts and their
 # editors, saved searches, witness reports, reviewed Word copies, bulk moderation, the type of a comment): a new one
 # must be counted here, so that it is known to be fuzzed.
-WRITE_OPERATIONS = 31
+WRITE_OPERATIONS = 32
 # Deleting the real clause or discarding the draft ends them for the other operations: these run last.
 ENDS_OBJECTS = {"DELETE /working-drafts/{draft_id}/clauses/{key}", "DELETE /working-drafts/{draft_id}"}
 # The real comment is not an amendment applied in the draft ("no such application" is its 404); merging the
