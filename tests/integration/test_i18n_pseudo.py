@@ -13,12 +13,13 @@ KNOWN_UNTRANSLATED lists what was left when the test was written and could not b
 may only shrink (an entry that no longer appears fails the test, so remove it when you fix it).
 """
 import gettext
+import json
 import re
 from html.parser import HTMLParser
 
 import flask_babel
 import pytest
-from sqlalchemy import String, Text, select
+from sqlalchemy import JSON, String, Text, select
 
 from deliberation.extensions import db
 
@@ -112,15 +113,17 @@ def _unmarked(text: str) -> list[str]:
 
 
 def _user_content() -> str:
-    """Every text the database holds, one per line: what users, fixtures and imports wrote."""
+    """Every text the database holds, one per line: what users, fixtures and imports wrote (JSON
+    columns too, such as a reviewed Word copy's items waiting for confirmation)."""
     values = []
     for mapper in db.Model.registry.mappers:
         table = mapper.local_table
-        columns = [c for c in table.columns if isinstance(c.type, (String, Text))]
+        columns = [c for c in table.columns if isinstance(c.type, (String, Text, JSON))]
         if not columns or table.name in ("alembic_version",):
             continue
         for row in db.session.execute(select(*columns)):
-            values.extend(v for v in row if isinstance(v, str))
+            values.extend(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                          for v in row if v is not None)
     return "\n".join(values)
 
 
