@@ -15,7 +15,7 @@ from sqlalchemy import select
 from deliberation.extensions import db, socketio
 from deliberation.models import (
     Clause, Comment, CommentAnchor, EligibleVoter, Membership, Notification, Position, Round, RoundItem,
-    SavedSearch, Support, Version, WorkingDraft,
+    SavedSearch, Support, Version, WordReview, WorkingDraft,
 )
 from deliberation.realtime import draft_room, round_room, version_room
 from deliberation.services.accounts import create_token
@@ -78,7 +78,9 @@ def ids(app, world):
         draft = WorkingDraft(document_id=world.other_document.id, base_version_id=theirs.version.id,
                              created_by_id=other_chair.id)
         saved = SavedSearch(user_id=other_chair.id, query="encryption")
-        db.session.add_all([notification, draft, saved])
+        review = WordReview(version_id=theirs.version.id, uploader_id=other_chair.id, filename="r.docx",
+                            items=[], status="pending", comment_ids=[])
+        db.session.add_all([notification, draft, saved, review])
         db.session.commit()
         foreign = {
             "slug": world.other_group.slug, "document_id": world.other_document.id, "number": 1,
@@ -87,7 +89,7 @@ def ids(app, world):
             "round_id": theirs.round.id, "item_id": theirs.item.id, "position_id": theirs.position.id,
             "support_id": theirs.support.id, "invitation_id": invitation.id, "membership_id": other_membership.id,
             "token_id": token.id, "notification_id": notification.id, "user_id": other_chair.id,
-            "draft_id": draft.id, "saved_id": saved.id, "action": "split",
+            "draft_id": draft.id, "saved_id": saved.id, "review_id": review.id, "action": "split",
         }
         own = {"slug": world.group.slug, "document_id": world.document.id, "number": 1, "key": mine.clause.key,
                "version_id": mine.version.id, "a": mine.version.id, "clause_id": mine.clause.id,
