@@ -237,13 +237,40 @@ def register_commands(app) -> None:
         from .realtime import flush_events
         from .services.rounds import close_due_rounds
 
+        from .services.mailing.queue import drain
+        from .services.notifications.events import warn_rounds_closing
+
         closed = close_due_rounds()
+        warned = warn_rounds_closing()
         db.session.commit()
         flush_events()
         for round_ in closed:
             click.echo(f"Closed round {round_.id}.")
         if not closed:
             click.echo("No round was due.")
+        if warned:
+            click.echo(f"Told {warned} members that a round closes within 24 hours.")
+        drain()
+
+    @app.cli.command("send-mail")
+    def send_mail_command():
+        """Send the e-mails waiting in the queue once (for cron where no server drains it)."""
+        from .services.mailing.queue import drain
+
+        counts = drain(limit=10_000)
+        click.echo("Mail: {sent} sent, {retry} to retry, {failed} given up, {dropped} dropped.".format(**counts))
+
+    @app.cli.command("send-digests")
+    @click.option("--now", is_flag=True, help="Also send weekly digests that are not a week old yet.")
+    def send_digests_command(now):
+        """Queue and send the daily and weekly notification digests that are due (run it daily from cron)."""
+        from .services.mailing.queue import drain
+        from .services.notifications.digests import send_digests
+
+        queued = send_digests(now=now)
+        db.session.commit()
+        counts = drain(limit=10_000)
+        click.echo(f"Digests: {queued} queued, {counts['sent']} sent.")
 
     @app.cli.command("bootstrap")
     def bootstrap_command():

@@ -117,6 +117,9 @@ def load_config(instance_path: str) -> dict:
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "1") not in ("0", "false", "no", ""),
+        # A CA bundle to trust for STARTTLS instead of the system's (a private relay's own certificate).
+        "SMTP_CA_FILE": os.environ.get("SMTP_CA_FILE") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "deliberation@localhost"),
         "BASE_URL": os.environ.get("BASE_URL") or None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -14,6 +14,7 @@ import sys
 from .cli import bootstrap, demo_accounts_notice
 from .config import printable_database_url
 from .extensions import socketio
+from .services.mailing.queue import drain_in_background
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -50,6 +51,7 @@ def serve(app, argv: list[str] | None = None) -> None:
     with app.app_context():
         bootstrap(app)
         demo_notice = demo_accounts_notice()  # only where the demo group is in the database
+    drain_in_background(app, poll=True)  # mail queued before a restart, and its retries, go out without cron
     for line in banner(app, args.host, args.port, demo_notice):
         print(line, flush=True)
     try:

@@ -32,8 +32,25 @@ class ReadTransactionWrite(RuntimeError):
     """A read request wrote from its deferred transaction (raised in tests, logged elsewhere)."""
 
 
+_background = threading.local()  # greenlet-local once gevent has patched the standard library
+
+
 def _wants_write() -> bool:
+    if getattr(_background, "writer", False):
+        return True
     return has_request_context() and (request.method in WRITE_METHODS or g.get("_sqlite_write", False))
+
+
+@contextmanager
+def background_writer():
+    """For a worker writing outside any request (the mail queue): its transactions begin IMMEDIATE behind
+    the process's write lock, like a write request's, so it neither fails on a stale snapshot nor sleeps
+    in SQLite's busy wait while a request greenlet holds the lock. Keep its transactions short."""
+    _background.writer = True
+    try:
+        yield
+    finally:
+        _background.writer = False
 
 
 @contextmanager

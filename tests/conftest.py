@@ -156,3 +156,20 @@ def count_queries(app):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def smtp_server(app, tmp_path):
+    """A real SMTP server (tests/mail_server.py) the app is configured to send through, with STARTTLS
+    and AUTH; yields its Mailbox."""
+    from .mail_server import PASSWORD, USER, start_server
+
+    controller, mailbox, cert = start_server(tmp_path)
+    app.config.update(SMTP_HOST="localhost", SMTP_PORT=controller.port, SMTP_USER=USER, SMTP_PASSWORD=PASSWORD,
+                      SMTP_STARTTLS=True, SMTP_CA_FILE=cert, MAIL_FROM="wg@deliberation.example.org",
+                      BASE_URL="https://deliberation.example.org")
+    yield mailbox
+    from deliberation.services.mailing.queue import wait_for_mail
+
+    wait_for_mail()
+    controller.stop()

@@ -2,6 +2,7 @@
 from .accounts import ApiToken, Notification, User
 from .annotations import COMMENT_KINDS, DISPOSITIONS, Comment, CommentAnchor, CommentRevision
 from .documents import Clause, Document, Version
+from .mail import Follow, MailMessage, NotificationSetting
 from .groups import Invitation, Membership, StakeholderGroup, WorkingGroup
 from .record import RecordEvent, RecordTreeNode, WitnessView
 from .revision import DocumentEditor, DraftAmendment, DraftClause, WorkingDraft
@@ -15,5 +16,6 @@ __all__ = [
     "Document", "EligibleVoter", "Invitation", "Membership", "MinorityStatement", "Notification",
     "Position", "PositionHistory", "RecordEvent", "RecordTreeNode", "Round", "RoundItem", "SEARCH_KINDS",
     "SavedSearch", "SearchEntry", "StakeholderGroup", "Support", "User", "Version", "WorkingGroup", "WorkingDraft",
-    "DraftClause", "DraftAmendment", "DocumentEditor", "WitnessView",
+    "DraftClause", "DraftAmendment", "DocumentEditor", "WitnessView", "Follow", "MailMessage",
+    "NotificationSetting",
 ]

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -55,18 +55,25 @@ class ApiToken(db.Model):
 
 
 class Notification(db.Model):
-    """An in-app notice: a reply to me, a mention, a disposition of my comment."""
+    """An in-app notice of something that asks something of the user (services/notifications.py lists the
+    kinds); mailed at once or gathered into a digest according to the user's NotificationSetting."""
 
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # reply | mention | disposition
+    kind: Mapped[str] = mapped_column(String(20))  # services.notifications.KINDS
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    # Where it happened, so permission is checked again before anything is shown or mailed.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. closes_at, outcome, count of new comments
     excerpt: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the notification went out by e-mail, at once or in a digest (or its kind was off).
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     actor = relationship("User", foreign_keys=[actor_id], lazy="raise_on_sql")
     comment = relationship("Comment", lazy="raise_on_sql")

@@ -18,7 +18,8 @@ from .comment_access import comments_are_public
 from .comment_payloads import broadcast
 from .errors import Conflict, Forbidden, Invalid, Term
 from .mentions import group_mentions, known_handles
-from .notifications import excerpt_of, notify
+from .notifications import excerpt_of, notify, notify_chairs_of_comment
+from .notifications.follows import thread_followers
 from .record import append_event
 from .search.saved import notify_saved_searches
 from .threads import thread_shown_on
@@ -121,10 +122,14 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
                           "body_sha256": _digest(body)})
     excerpt, where = excerpt_of(body_html), _where(clause, version)
     replied_to = {parent.author_id} if parent else set()
-    notify("reply", replied_to, actor=actor, comment=comment, excerpt=excerpt, context=where)
-    notify("mention", {m.user_id for m in mentioned} - replied_to, actor=actor, comment=comment,
-           excerpt=excerpt, context=where)
-    notify_saved_searches(actor, comment, version, where, already=replied_to | {m.user_id for m in mentioned})
+    mentioned_ids = {m.user_id for m in mentioned} - replied_to
+    about = {"actor": actor, "comment": comment, "document": document, "clause": clause, "excerpt": excerpt}
+    notify("reply", replied_to, **about)
+    notify("mention", mentioned_ids, **about)
+    following = thread_followers(comment, clause) - replied_to - mentioned_ids
+    notify("reply", following, data={"following": True}, **about)
+    notify_chairs_of_comment(comment, document, actor)
+    notify_saved_searches(actor, comment, version, where, already=replied_to | mentioned_ids | following)
     broadcast("comment_created", comment, counts_change=parent is None)
     return comment
 
@@ -159,7 +164,7 @@ def edit_comment(actor, comment: Comment, *, body, replacement_text=None) -> Com
                  payload={"body_sha256": _digest(body)})
     clause = db.session.get(Clause, comment.clause_id)
     notify("mention", {m.user_id for m in mentioned} - _already_mentioned(comment), actor=actor, comment=comment,
-           excerpt=excerpt_of(comment.body_html), context=_where(clause, version))
+           document=document, clause=clause, excerpt=excerpt_of(comment.body_html))
     broadcast("comment_updated", comment)
     return comment
 

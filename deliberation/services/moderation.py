@@ -75,8 +75,7 @@ def set_disposition(actor, comment: Comment, *, disposition, rationale, version_
             {"disposition": disposition, "rationale": rationale, "version_id": comment.disposition_version_id})
     clause = db.session.get(Clause, comment.clause_id)
     notify("disposition", {comment.author_id}, actor=actor, comment=comment,
-           excerpt=f"{DISPOSITIONS[disposition]}: {rationale}",
-           context=f"clause {clause.label} of “{version.document.title}”")
+           document=version.document, clause=clause, excerpt=f"{DISPOSITIONS[disposition]}: {rationale}")
     _announce(comment, counts_change=False)
     return comment
 

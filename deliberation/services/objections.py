@@ -16,7 +16,9 @@ from ..models import (
 from ..models._base import utcnow
 from ..realtime import queue_event, round_room
 from .errors import Conflict, Forbidden
+from .notifications import events as notification_events
 from .rounds import record_round_event
+from .tally import version_of
 from .validation import clean_text
 
 
@@ -82,6 +84,7 @@ def respond_to_objection(actor, round_: Round, position: Position, response: str
     record_round_event("objection.answered", actor, round_, {"position_id": position.id, "item_id": position.item_id,
                                                              "response": position.response},
                        public=None if round_.status == "closed" else False)
+    notification_events.objection_answered(actor, round_, version_of(round_).document, position)
 
 
 def withdraw_objection(actor, round_: Round, position: Position) -> None:

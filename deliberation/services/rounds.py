@@ -15,6 +15,7 @@ from ..models import Clause, EligibleVoter, Membership, Round, RoundItem, User, 
 from ..models._base import utcnow
 from ..realtime import queue_event, round_room, version_room
 from .errors import Conflict, Invalid, NotFound
+from .notifications import events as notification_events
 from .record import append_event
 from .tally import RoundTally, eligible_by_group, frozen_tally, round_items, round_tally, version_of
 from .tally_rules import RULES, THRESHOLDS, parse_fraction
@@ -128,6 +129,7 @@ def open_round(actor, version: Version, *, scope: str, clause_ids: list[int] | N
     if reopens is not None:
         payload["reopens_round_id"] = reopens.id
     record_round_event("round.opened", actor, round_, payload)
+    notification_events.round_opened(actor, round_, version.document, reopens)
     queue_event("round_opened", {"round_id": round_.id, "version_id": version.id}, version_room(version.id))
     return round_
 
@@ -165,8 +167,9 @@ def _freeze(actor, round_: Round) -> RoundTally:
         version.status = "open"
     db.session.flush()
     tally = round_tally(round_, items)
-    record_round_event("round.closed", actor, round_, {
-        "outcomes": {(t.item.clause.label if t.item.clause else "document"): t.outcome for t in tally.items}})
+    outcomes = {(t.item.clause.label if t.item.clause else "document"): t.outcome for t in tally.items}
+    record_round_event("round.closed", actor, round_, {"outcomes": outcomes})
+    notification_events.round_closed(actor, round_, version.document, outcomes)
     queue_event("tally_updated", {"round_id": round_.id}, round_room(round_.id))
     queue_event("round_closed", {"round_id": round_.id, "version_id": version.id}, version_room(version.id))
     return tally

@@ -12,6 +12,7 @@ from ..i18n import N_
 from ..models import Support, Version
 from ..models._base import utcnow
 from .errors import Conflict, Invalid
+from .notifications import events as notification_events
 from .record import append_event
 from .rounds import is_public_record
 from .validation import clean_email, clean_text
@@ -49,6 +50,7 @@ def submit_support(version: Version, *, name: str, organisation: str = "", secto
     # Not public until verified; the record keeps no e-mail address.
     append_event("support.submitted", subject=support, working_group_id=version.document.working_group_id,
                  document_id=version.document_id, payload={"version": version.number, "sector": sector})
+    notification_events.support_submitted(version.document, version, support)
     return support
 
 

@@ -18,6 +18,7 @@ from .documents import _add_clauses, ensure_not_archived, preview_draft, version
 from .errors import Conflict, Invalid
 from .reanchor import reanchor_annotations
 from .rounds import close_due_rounds, open_round_of
+from .notifications import events as notification_events
 from .record import append_event
 from .validation import clean_text
 from .version_matching import ClauseText, change_of, match_clauses
@@ -164,6 +165,7 @@ def supersede(actor, document: Document, previous: Version, version: Version, cl
                           "previous": previous.number, "changes": counts, **payload})
     event = {"document_id": document.id, "version_id": version.id, "number": version.number, "label": version.label}
     queue_event("version_published", event, version_room(previous.id))
+    notification_events.version_published(actor, document, version)
 
 
 def publish_version(actor, document: Document, *, fmt: str, source: str, predecessor_ids: list | None = None,

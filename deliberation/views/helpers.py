@@ -62,15 +62,13 @@ def submit_form(form, action):
 
 
 def send_invitation(invitation, secret: str) -> str:
-    """E-mail the invitation link (or log it without SMTP) and return it, so the inviter can pass it on."""
+    """Queue the invitation e-mail (sent after the commit, or written to the log without SMTP) and return
+    its link, so the inviter can pass it on."""
     from ..links import external_url
-    from ..services.mail import send_mail
+    from ..services.mailing.invitations import mail_invitation
 
     link = external_url("auth.accept", token=secret)
-    role = invitation.role + (f" ({invitation.stakeholder_group.name})" if invitation.stakeholder_group else "")
-    send_mail(invitation.email, f"Invitation to {invitation.working_group.name}",
-              f"You are invited to join {invitation.working_group.name} as {role}.\n\n"
-              f"Open this link to accept (valid until {invitation.expires_at:%d %b %Y}):\n{link}\n")
+    mail_invitation(invitation, link)
     return link
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..numbers import whole_number
 from ..services import notifications as notification_service
+from ..services.notifications.kinds import target_of
 from .forms import EmptyForm
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -33,9 +34,8 @@ def index():
 @login_required
 def open_one(notification_id: int):
     notification = notification_service.open_notification(current_user, notification_id)
-    if notification.comment_id is None:
-        return redirect(url_for(".index"))
-    return redirect(url_for("discussion.permalink", comment_id=notification.comment_id))
+    endpoint, values = target_of(notification)
+    return redirect(url_for(endpoint, **values))
 
 
 @bp.post("/read")

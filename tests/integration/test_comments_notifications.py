@@ -3,10 +3,10 @@ the list and its unread count; e-mail only after the commit, and only when SMTP 
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from deliberation.extensions import db
-from deliberation.models import Notification
+from deliberation.models import MailMessage, Notification
 from deliberation.services import notifications
 
 from ..conftest import csrf_token, sign_in
@@ -78,26 +78,25 @@ def test_the_list_the_unread_count_and_marking_read(app, world):
     assert "data-unread-count" not in client.get("/").data.decode()
 
 
-@pytest.fixture
-def outbox(app, monkeypatch):
-    sent = []
-    app.config.update(SMTP_HOST="smtp.example.org", BASE_URL="https://deliberation.example.org")
-    monkeypatch.setattr(notifications, "send_mail", lambda to, subject, body: sent.append((to, subject, body)))
-    return sent
-
-
-def test_mail_goes_out_after_the_commit_when_smtp_is_configured(app, world, outbox):
+def test_mail_goes_out_after_the_commit_over_smtp(app, world, smtp_server):
     clause = clauses(app, world.document.current_version_id)[1]
     root = post(app, world.member, clause["id"], "Root.")
-    post(app, world.chair, clause["id"], "A **reply**.", parent_id=root)
+    Api(app.test_client(), world.chair)("POST", f"/api/v1/clauses/{clause['id']}/comments",
+                                        {"body": "A **reply**.", "parent_id": root})
     notifications.wait_for_mail()
-    [(to, subject, body)] = outbox
-    assert to == world.member.email and subject == f"{world.chair.name} replied to your comment"
-    assert "A reply." in body and f"https://deliberation.example.org/comments/{root + 1}" in body
-    assert "clause 1 of “Sample recommendations”" in body
+    [message] = smtp_server.to(world.member.email)
+    assert smtp_server.envelopes[-1]["tls"] and smtp_server.envelopes[-1]["auth"]
+    assert message["Subject"] == f"{world.chair.name} replied to your comment"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "A reply." in text and f"https://deliberation.example.org/comments/{root + 1}" in text
+    assert "clause 1 of “Sample recommendations”" in text
+    assert f'href="https://deliberation.example.org/comments/{root + 1}"' in html
+    assert message["List-Unsubscribe"].startswith("<https://deliberation.example.org/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_no_mail_when_the_request_fails(app, world, outbox, monkeypatch):
+def test_no_mail_when_the_request_fails(app, world, smtp_server, monkeypatch):
     clause = clauses(app, world.document.current_version_id)[1]
     root = post(app, world.member, clause["id"], "Root.")
 
@@ -109,14 +108,22 @@ def test_no_mail_when_the_request_fails(app, world, outbox, monkeypatch):
                                                    {"body": "Reply.", "parent_id": root})
     assert response.status_code == 500
     notifications.wait_for_mail()
-    assert outbox == [] and _notes(app, world.member) == []
+    assert smtp_server.messages == [] and _notes(app, world.member) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MailMessage)) == 0
 
 
-def test_no_mail_without_smtp(app, world, monkeypatch):
-    sent = []
-    monkeypatch.setattr(notifications, "send_mail", lambda *args: sent.append(args))
+def test_without_smtp_the_whole_message_goes_to_the_log(app, world, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="deliberation.mail")
+    app.config["BASE_URL"] = "https://deliberation.example.org"
     clause = clauses(app, world.document.current_version_id)[1]
     root = post(app, world.member, clause["id"], "Root.")
-    post(app, world.chair, clause["id"], "Reply.", parent_id=root)
+    Api(app.test_client(), world.chair)("POST", f"/api/v1/clauses/{clause['id']}/comments",
+                                        {"body": "Reply.", "parent_id": root})
     notifications.wait_for_mail()
-    assert sent == [] and len(_notes(app, world.member)) == 1
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "deliberation.mail")
+    assert f"To: {world.member.email}" in logged and "Subject: " in logged and "List-Unsubscribe:" in logged
+    assert f"https://deliberation.example.org/comments/{root + 1}" in logged and "Reply." in logged
+    assert len(_notes(app, world.member)) == 1

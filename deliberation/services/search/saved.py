@@ -6,7 +6,7 @@ would find it), and the matches are delivered as notifications (services/notific
 from sqlalchemy import func, or_, select
 
 from ...extensions import db
-from ...models import Membership, SavedSearch, User
+from ...models import Clause, Membership, SavedSearch, User
 from ...sanitize import plain_text
 from ..comment_access import comments_are_public
 from ..errors import Conflict, NotFound
@@ -74,6 +74,7 @@ def notify_saved_searches(actor, comment, version, context: str, already: set[in
     matched = {user_id for user_id, saved in db.session.execute(query)
                if user_id not in already and text_matches(parse_query(saved), text)}
     if matched:
-        notify("saved_search", matched, actor=actor, comment=comment, excerpt=excerpt_of(comment.body_html),
-               context=context)
+        clause = db.session.get(Clause, comment.clause_id)
+        notify("saved_search", matched, actor=actor, comment=comment, document=version.document, clause=clause,
+               excerpt=excerpt_of(comment.body_html))
 
