@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext as _
 
 from ...i18n import LANGUAGES
 from ...links import external_url
-from ..mailing.queue import enqueue
+from ..mailing.queue import message
 from ..mailing.tokens import unsubscribe_token
 from .kinds import describe, link_of
 
@@ -45,20 +45,20 @@ def _links(user, kind: str) -> dict:
             "settings": external_url("notification_settings.edit")}
 
 
-def mail_one(user, n, actor_name: str | None, where: Where) -> None:
-    """Queue the e-mail for one notification, in the user's language."""
+def mail_one(user, n, actor_name: str | None, where: Where) -> dict:
+    """The e-mail for one notification, in the user's language, to `enqueue`."""
     with force_locale(locale_of(user)):
         item = _item(n, actor_name or _("Someone"), where)
         links = _links(user, n.kind)
         context = {"user": user, "item": item, "links": links, "locale": locale_of(user)}
         subject = item.text
-        enqueue(user.email, subject, render_template("mail/notification.txt", **context),
-                render_template("mail/notification.html", **context), user_id=user.id,
-                document_id=n.document_id, unsubscribe_url=links["unsubscribe"])
+        return message(user.email, subject, render_template("mail/notification.txt", **context),
+                       render_template("mail/notification.html", **context), user_id=user.id,
+                       document_id=n.document_id, unsubscribe_url=links["unsubscribe"])
 
 
-def mail_digest(user, period: str, groups: list[tuple[str, list]], document_ids: set) -> None:
-    """Queue one digest: `groups` is [(document title, [(notification, actor name, Where)])]."""
+def mail_digest(user, period: str, groups: list[tuple[str, list]], document_ids: set) -> dict:
+    """One digest e-mail, to `enqueue`: `groups` is [(document title, [(notification, actor name, Where)])]."""
     with force_locale(locale_of(user)):
         sections = [(title, [_item(n, actor or _("Someone"), where) for n, actor, where in rows])
                     for title, rows in groups]
@@ -69,7 +69,7 @@ def mail_digest(user, period: str, groups: list[tuple[str, list]], document_ids:
         context = {"user": user, "sections": sections, "links": links, "period": period, "subject": subject,
                    "locale": locale_of(user)}
         # A digest may span documents: its permission check was made when it was composed.
-        enqueue(user.email, subject, render_template("mail/digest.txt", **context),
-                render_template("mail/digest.html", **context), user_id=user.id,
-                document_id=next(iter(document_ids)) if len(document_ids) == 1 else None,
-                unsubscribe_url=links["unsubscribe"])
+        return message(user.email, subject, render_template("mail/digest.txt", **context),
+                       render_template("mail/digest.html", **context), user_id=user.id,
+                       document_id=next(iter(document_ids)) if len(document_ids) == 1 else None,
+                       unsubscribe_url=links["unsubscribe"])

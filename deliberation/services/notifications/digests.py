@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from ...extensions import db
 from ...models import Clause, Comment, Document, Membership, Notification, User, WorkingGroup
 from ...models._base import utcnow
+from ..mailing.queue import enqueue
 from .compose import Where, mail_digest
 from .settings import settings_of_many
 
@@ -32,7 +33,7 @@ def send_digests(now: bool = False) -> int:
     at = utcnow()
     actor = aliased(User)
     rows = db.session.execute(
-        select(Notification, User, actor.name, Clause.label)
+        select(Notification, User, actor.name, Clause)
         .join(User, User.id == Notification.user_id)
         .outerjoin(actor, actor.id == Notification.actor_id)
         .outerjoin(Comment, Comment.id == Notification.comment_id)
@@ -52,13 +53,14 @@ def send_digests(now: bool = False) -> int:
                                          .where(Membership.user_id.in_(users))).tuples())
     waiting: dict[tuple[int, str], list] = defaultdict(list)
     done, skipped = [], []
-    for n, user, actor_name, clause_label in rows:
+    for n, user, actor_name, clause in rows:
+        clause_label = clause.label if clause is not None else None
         frequency = settings[user.id].get(n.kind, "off")
         if frequency in ("off", "immediately") or not _may_read(user, n.document_id, documents, memberships):
             skipped.append(n.id)  # switched off since, or no longer readable: never mailed
             continue
         waiting[user.id, frequency].append((n, actor_name, clause_label))
-    sent = 0
+    digests = []
     for (user_id, period), items in waiting.items():
         if period == "weekly" and not now and at - items[0][0].created_at < WEEK:
             continue
@@ -67,9 +69,9 @@ def send_digests(now: bool = False) -> int:
         for n, actor_name, clause_label in items:
             title = documents[n.document_id][0].title if n.document_id in documents else ""
             by_document[title].append((n, actor_name, Where(title, clause_label)))
-        mail_digest(user, period, list(by_document.items()), {n.document_id for n, *_r in items})
+        digests.append(mail_digest(user, period, list(by_document.items()), {n.document_id for n, *_r in items}))
         done += [n.id for n, *_r in items]
-        sent += 1
+    enqueue(*digests)
     if done or skipped:
         db.session.execute(update(Notification).where(Notification.id.in_(done + skipped)).values(mailed_at=at))
-    return sent
+    return len(digests)

@@ -3,9 +3,10 @@ something of. Called by the services that make those changes, in the same transa
 from datetime import timedelta
 
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import joinedload
 
 from ...extensions import db
-from ...models import EligibleVoter, Membership, Notification, Position, Round, RoundItem
+from ...models import EligibleVoter, Membership, Notification, Position, Round, RoundItem, Version
 from ...models._base import utcnow
 from .notify import notify
 
@@ -57,7 +58,8 @@ def warn_rounds_closing() -> int:
     """Tell each eligible voter who has not answered every item of a round closing within 24 hours,
     once per round (run with close-due-rounds). Returns how many were told."""
     now = utcnow()
-    rounds = list(db.session.scalars(select(Round).where(
+    rounds = list(db.session.scalars(select(Round).options(joinedload(Round.version).joinedload(Version.document))
+                                     .where(
         Round.status == "open", Round.closes_at.is_not(None), Round.closes_at > now,
         Round.closes_at <= now + CLOSING_NOTICE)))
     told = 0

@@ -6,6 +6,7 @@ from ...extensions import db
 from ...models import Clause, Document, Membership, Notification, User, WorkingGroup
 from ...models._base import utcnow
 from ...sanitize import plain_text
+from ..mailing.queue import enqueue
 from .compose import Where, mail_one
 from .settings import settings_of_many
 
@@ -45,9 +46,7 @@ def notify(kind: str, user_ids, *, actor=None, comment=None, document: Document 
     db.session.flush()
     where = Where(document.title if document is not None else None, clause.label if clause is not None else None)
     actor_name = getattr(actor, "display_name", None)
-    for user, n in rows:
-        if n.mailed_at is not None:
-            mail_one(user, n, actor_name, where)
+    enqueue(*(mail_one(user, n, actor_name, where) for user, n in rows if n.mailed_at is not None))
     return [user.id for user in recipients]
 
 
