@@ -158,3 +158,46 @@ def test_an_invitation_arrives_with_its_link(app, client, world, smtp_server):
     assert "Invitation to Free and Secure" == message["Subject"]
     assert "https://deliberation.example.org/invitations/" in message.get_body(("plain",)).get_content()
     assert message.get_body(("html",)) is not None
+
+
+def test_following_a_thread_or_a_clause_from_the_page(app, client, world):
+    from ..conftest import csrf_token, sign_in
+    from .comments_support import clauses as clause_rows, post
+
+    clause = clause_rows(app, world.document.current_version_id)[1]
+    root = post(app, world.member, clause["id"], "Root.")
+    follower = world.members["academia"][1]
+    sign_in(client, follower)
+    page = client.get(f"/comments/{root}", follow_redirects=True).data.decode()
+    assert "Follow thread" in page
+    token = csrf_token(client, f"/comments/{root}")
+    assert client.post(f"/comments/{root}/follow", data={"csrf_token": token}).status_code == 302
+    assert "Unfollow thread" in client.get(f"/comments/{root}", follow_redirects=True).data.decode()
+    assert client.post(f"/clauses/{clause['id']}/follow", data={"csrf_token": token}).status_code == 302
+    post(app, world.chair, clause["id"], "A reply.", parent_id=root)
+    post(app, world.chair, clause["id"], "A new thread.")
+    notes = _kinds(app, follower, "reply")
+    assert [n.data.get("following") for n in notes] == [True, True]
+    assert [(n.kind, n.actor_id) for n in _kinds(app, world.member)] == [("reply", world.chair.id)]  # the author
+    client.post(f"/comments/{root}/follow", data={"csrf_token": token, "follow": "0"})
+    client.post(f"/clauses/{clause['id']}/follow", data={"csrf_token": token, "follow": "0"})
+    post(app, world.chair, clause["id"], "Another reply.", parent_id=root)
+    assert len(_kinds(app, follower, "reply")) == 2
+    # someone who may not read the document cannot follow its threads
+    outsider = app.test_client()
+    sign_in(outsider, world.outsider)
+    private_clause = clause_rows(app, world.private_document.current_version_id)[0]
+    private_root = post(app, world.chair, private_clause["id"], "Private.")
+    token = csrf_token(outsider, "/")
+    assert outsider.post(f"/comments/{private_root}/follow", data={"csrf_token": token}).status_code == 404
+    assert outsider.post(f"/clauses/{private_clause['id']}/follow", data={"csrf_token": token}).status_code == 404
+
+
+def test_chairs_hear_of_new_comments_batched(app, world):
+    from .comments_support import clauses as clause_rows, post
+
+    clause = clause_rows(app, world.document.current_version_id)[1]
+    for text in ("One.", "Two.", "Three."):
+        post(app, world.members["academia"][0], clause["id"], text)
+    [batched] = _kinds(app, world.chair, "new_comments")
+    assert batched.data["count"] == 3 and batched.mailed_at is None
