@@ -67,7 +67,7 @@ def _pages(world):
                   f"/documents/{doc}/comments", f"/rounds/{world.round_id}", f"/rounds/{world.round_id}/positions",
                   f"/documents/{doc}/objections", f"/documents/{doc}/versions/1/supports/review",
                   f"/documents/{doc}/compare?from=1&to=1", f"/documents/{doc}/rounds"],
-        "member": [f"/documents/{doc}/versions/1/clauses/{world.clause_key}", "/notifications",
+        "member": [f"/documents/{doc}/versions/1/clauses/{world.clause_key}", "/notifications", "/account/notifications",
                    f"/documents/{doc}/versions/1/clauses/{world.clause_key}/threads/{world.thread_root}",
                    f"/rounds/{world.round_id}/ballot"],
         "admin": ["/admin", "/admin/groups/new"],

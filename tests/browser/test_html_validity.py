@@ -49,7 +49,7 @@ def _pages(app, world) -> dict[str, list[str]]:
               thread, f"{doc}/compare?from=1&to=2", f"{doc}/record", f"{doc}/record/print", f"{doc}/rounds",
               f"{doc}/objections", f"/rounds/{ids['round']}", f"/rounds/{closed_round}",
               f"/rounds/{closed_round}/positions", f"{doc}/versions/3/support", "/no/such/page"]
-    member = ["/", "/account", "/notifications", group, f"{doc}/versions/1", f"{doc}/versions/1/clauses/{key}", thread,
+    member = ["/", "/account", "/notifications", "/account/notifications", group, f"{doc}/versions/1", f"{doc}/versions/1/clauses/{key}", thread,
               f"/rounds/{ids['round']}", f"/rounds/{ids['round']}/ballot"]
     chair = [group, f"{group}/members", f"{group}/settings", f"{group}/import", f"{doc}/settings",
              f"{doc}/versions/new", f"{doc}/versions/3/rounds/new", f"/rounds/{ids['round']}",

@@ -135,3 +135,22 @@ def test_a_digest_run_does_not_query_per_member(app, world):
 
     (few, _), (many, statements) = run(2), run(10)
     assert few == many, [s[:60] for s in statements]
+
+
+def test_the_notification_list_does_not_query_per_row(app, client, world):
+    member = world.members["civil_society"][1]
+    sign_in(client, member)
+    kinds = ["version_published", "round_closed", "new_comments", "support_pending", "objection"]
+
+    def page_with(n):
+        with app.app_context():
+            db.session.add_all(Notification(user_id=member.id, kind=kinds[i % len(kinds)], actor_id=world.chair.id,
+                                            document_id=world.document.id, data={"number": 1, "count": 2,
+                                                                                  "outcomes": {"1": "adopted"}},
+                                            excerpt="") for i in range(n))
+            db.session.commit()
+        with count_queries(app) as counter:
+            assert client.get("/notifications").status_code == 200
+        return counter.count
+
+    assert page_with(3) == page_with(30)

@@ -3,7 +3,7 @@ text and HTML from the same templates' data, links on BASE_URL, a one-click unsu
 from dataclasses import dataclass
 
 from flask import render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, gettext as _, ngettext
 
 from ...i18n import LANGUAGES
 from ...links import external_url
@@ -63,8 +63,10 @@ def mail_digest(user, period: str, groups: list[tuple[str, list]], document_ids:
         sections = [(title, [_item(n, actor or _("Someone"), where) for n, actor, where in rows])
                     for title, rows in groups]
         count = sum(len(items) for _title, items in sections)
-        subject = (_("Your daily digest: %(num)s notifications", num=count) if period == "daily"
-                   else _("Your weekly digest: %(num)s notifications", num=count))
+        subject = (ngettext("Your daily digest: %(num)s notification", "Your daily digest: %(num)s notifications",
+                            count) if period == "daily"
+                   else ngettext("Your weekly digest: %(num)s notification", "Your weekly digest: %(num)s notifications",
+                                 count))
         links = _links(user, "all")
         context = {"user": user, "sections": sections, "links": links, "period": period, "subject": subject,
                    "locale": locale_of(user)}
