@@ -78,6 +78,9 @@ def test_invitation_links_come_from_base_url(as_deployed, world, caplog):
         response = client.post(f"/groups/{world.group.slug}/invitations", headers={"Host": FORGED}, data={
             "email": "someone@example.org", "role": "member", "stakeholder": "government",
             "csrf_token": token})
+        from deliberation.services.mailing.queue import wait_for_mail
+
+        wait_for_mail()  # mail leaves after the commit, from the background worker
     assert response.status_code == 201
     assert re.search(rf"{SITE}/invitations/[A-Za-z0-9_-]{{20,}}", response.get_data(as_text=True))
     assert FORGED not in response.get_data(as_text=True)

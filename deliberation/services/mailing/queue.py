@@ -57,7 +57,11 @@ def _wake_after_commit(session) -> None:
     # server's next poll or to `flask send-mail`: its own deferred SQLite transactions must not race a
     # worker thread in the same process.
     if session.info.pop(_WAKE, None) and has_request_context() and current_app.config.get("MAIL_BACKGROUND", True):
-        MAIL_WORKER.submit(_drain_in_background, current_app._get_current_object())
+        sending = MAIL_WORKER.submit(_drain_in_background, current_app._get_current_object())
+        # Tests wait for the worker (still after the commit, in its own thread and transactions), so the
+        # worker's writes never race the test's own deferred SQLite transactions.
+        if current_app.config.get("MAIL_WAIT_FOR_WORKER", current_app.testing):
+            sending.result()
 
 
 @event.listens_for(Session, "after_rollback")
