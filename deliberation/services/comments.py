@@ -17,7 +17,7 @@ from ..security import membership_in
 from .comment_access import comments_are_public
 from .comment_payloads import broadcast
 from .errors import Conflict, Forbidden, Invalid, Term
-from .mentions import group_mentions, known_handles
+from .mentions import group_mentions, known_handles, mentioned_chairs
 from .notifications import excerpt_of, notify, notify_chairs_of_comment
 from .notifications.follows import thread_followers
 from .record import append_event
@@ -122,7 +122,7 @@ def post_comment(actor, clause: Clause, *, body, kind="comment", parent_id=None,
                           "body_sha256": _digest(body)})
     excerpt, where = excerpt_of(body_html), _where(clause, version)
     replied_to = {parent.author_id} if parent else set()
-    mentioned_ids = {m.user_id for m in mentioned} - replied_to
+    mentioned_ids = ({m.user_id for m in mentioned} | mentioned_chairs(body, document.working_group_id)) - replied_to
     about = {"actor": actor, "comment": comment, "document": document, "clause": clause, "excerpt": excerpt}
     notify("reply", replied_to, **about)
     notify("mention", mentioned_ids, **about)

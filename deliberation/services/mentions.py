@@ -29,6 +29,17 @@ def group_mentions(source: str, working_group_id: int) -> list[Mentioned]:
     return [Mentioned(row.id, row.handle, row.name) for row in rows]
 
 
+CHAIRS = "chairs"  # `@chairs` reaches every chair of the working group
+
+
+def mentioned_chairs(source: str, working_group_id: int) -> set[int]:
+    """The group's chairs when the source says `@chairs` (outside code, links and addresses), else none."""
+    if "@" not in source or CHAIRS not in mention_names(source):
+        return set()
+    return set(db.session.scalars(select(Membership.user_id).where(
+        Membership.working_group_id == working_group_id, Membership.role == "chair")))
+
+
 def known_handles(mentioned: list[Mentioned]) -> dict[str, str]:
     """lower-cased handle -> display name, as sanitize.render_markdown_with_mentions wants it."""
     return {m.handle.lower(): m.name for m in mentioned}

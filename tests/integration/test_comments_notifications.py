@@ -127,3 +127,17 @@ def test_without_smtp_the_whole_message_goes_to_the_log(app, world, caplog):
     assert f"To: {world.member.email}" in logged and "Subject: " in logged and "List-Unsubscribe:" in logged
     assert f"https://deliberation.example.org/comments/{root + 1}" in logged and "Reply." in logged
     assert len(_notes(app, world.member)) == 1
+
+
+def test_at_chairs_notifies_the_groups_chairs(app, world):
+    clause = clauses(app, world.document.current_version_id)[1]
+    post(app, world.member, clause["id"], "Could the @chairs look at this?")
+    post(app, world.member, clause["id"], "Not in code: `@chairs`.")
+    assert [n for n in _notes(app, world.chair) if n[0] == "mention"] == [("mention", world.member.id)]
+    assert _notes(app, world.members["academia"][0]) == []
+
+
+def test_handles_are_shown_on_the_members_list(app, client, world):
+    sign_in(client, world.member)
+    page = client.get(f"/groups/{world.group.slug}/members").data.decode()
+    assert f"@{world.chair.handle}" in page and f"@{world.members['academia'][0].handle}" in page
